@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from planwatch.lib.i18n import translated
+from planwatch.plans.models import Measure, Plan
+
+
+class Dimension(models.TextChoices):
+    """How an indicator's observations can be broken down."""
+
+    SEX = "sex", _("sex")
+    AGE_GROUP = "age_group", _("age group")
+    REGION = "region", _("region")
+    JUDICIAL_DISTRICT = "judicial_district", _("judicial district")
+    CITY = "city", _("city")
+    YEAR = "year", _("year")
+    MONTH = "month", _("month")
+    TYPE = "type", _("type")
+
+
+class Indicator(models.Model):
+    class Unit(models.TextChoices):
+        COUNT = "count", _("count")
+        PERSONS = "persons", _("persons")
+        PERCENT = "percent", _("percent")
+        PLACES = "places", _("places")
+        EUR = "eur", _("euro")
+        DAYS = "days", _("days")
+        RATIO = "ratio", _("ratio")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(_("code"), max_length=80)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    source = models.CharField(_("source"), max_length=400, blank=True)
+    dimensions = models.JSONField(_("disaggregations"), default=list, blank=True)
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures"), blank=True, related_name="indicators"
+    )
+    suppress_below = models.PositiveIntegerField(
+        _("suppress counts below"),
+        default=0,
+        help_text=_('Public output shows counts under this number as "< N"; 0 never suppresses.'),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan")
+        ]
+
+    def __str__(self) -> str:
+        return translated(self, "name").text or self.code
+
+    def is_suppressed(self, value: Decimal) -> bool:
+        """Public output shows small counts as "< N" so that few people cannot be singled out."""
+        return bool(self.suppress_below) and 0 < value < self.suppress_below
+
+
+class Period(models.Model):
+    """A span of time an observation or a target is about: a day, a month, a year or a range."""
+
+    period = models.CharField(_("period"), max_length=30)
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+
+    class Meta:
+        abstract = True
+
+
+class Observation(Period):
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    dims = models.JSONField(_("dimension values"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    class Meta:
+        ordering = ["indicator", "start", "id"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        indexes = [models.Index(fields=["indicator", "start"], name="observation_by_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+
+class Target(Period):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    dims = models.JSONField(_("dimension values"), default=dict, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    class Meta:
+        ordering = ["indicator", "start"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"

@@ -1,0 +1,234 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from planwatch.actors.models import Actor
+from planwatch.lib.i18n import translated
+
+
+class Status(models.TextChoices):
+    """The status of a measure in a reporting round. A plan uses a subset (Plan.statuses)."""
+
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    IMPLEMENTED = "implemented", _("implemented")
+    ONGOING = "ongoing", _("ongoing (structural)")
+    ABANDONED = "abandoned", _("abandoned")
+
+
+class Plan(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    adopted = models.DateField(_("adopted on"), null=True, blank=True)
+    coordinator = models.ForeignKey(
+        Actor,
+        verbose_name=_("coordinating actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+    )
+    declared_measures = models.PositiveIntegerField(_("number of measures declared"), default=0)
+    statuses = models.JSONField(
+        _("statuses used"),
+        default=list,
+        help_text=_("The status codes this plan reports with, in order."),
+    )
+
+    class Meta:
+        ordering = ["-start", "slug"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return translated(self, "title").text or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:plan", kwargs={"plan": self.slug})
+
+    def status_choices(self) -> list[tuple[str, str]]:
+        labels = dict(Status.choices)
+        codes = self.statuses or [code for code, _label in Status.choices]
+        return [(code, labels[code]) for code in codes if code in labels]
+
+
+class Section(models.Model):
+    """A pillar (no parent) or an objective (parent is its pillar), coded like the plan: 1.4.5."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("pillar"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=20)
+    pillar = models.PositiveSmallIntegerField(_("pillar number"))
+    title = models.CharField(_("title"), max_length=400)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="section_code_unique_in_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {translated(self, 'title').text}"
+
+    @property
+    def is_pillar(self) -> bool:
+        return self.parent_id is None
+
+
+class Tag(models.Model):
+    class Kind(models.TextChoices):
+        FORM = "form", _("form of violence")
+        GROUP = "group", _("target group")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return translated(self, "name").text or self.slug
+
+
+class Framework(models.Model):
+    """A legal or policy framework a plan answers, such as the Istanbul Convention."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return translated(self, "name").text or self.slug
+
+
+class Provision(models.Model):
+    """An article of a convention, or a recommendation of a monitoring body."""
+
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
+        related_name="provisions",
+    )
+    code = models.CharField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=400)
+    chapter = models.CharField(_("chapter"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="provision_code_unique_in_framework"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {translated(self, 'title').text}"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_plan(self, plan: Plan) -> "MeasureQuerySet":
+        return self.filter(plan=plan)
+
+    def with_listing_data(self) -> "MeasureQuerySet":
+        """Everything a list of measures shows, in a fixed number of queries."""
+        return self.select_related("section", "section__parent").prefetch_related(
+            models.Prefetch(
+                "measure_actors",
+                queryset=MeasureActor.objects.select_related("actor__government"),
+            )
+        )
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="measures"
+    )
+    title = models.CharField(_("title"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    actors = models.ManyToManyField(
+        Actor, verbose_name=_("actors"), through="MeasureActor", related_name="measures"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="measures")
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related measures"), blank=True, symmetrical=True
+    )
+    provisions = models.ManyToManyField(
+        Provision, verbose_name=_("provisions"), blank=True, related_name="measures"
+    )
+    note = models.TextField(_("editorial note"), blank=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="measure_number_unique_in_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {translated(self, 'title').text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:measure", kwargs={"plan": self.plan.slug, "number": self.number})
+
+    @property
+    def pillar(self) -> int:
+        return self.section.pillar
+
+
+class MeasureActor(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead")
+        PARTNER = "partner", _("partner")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="measure_actors"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="measure_roles"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["measure", "order"]
+        verbose_name = _("responsible actor")
+        verbose_name_plural = _("responsible actors")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "actor"], name="measure_actor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.actor} ({self.get_role_display()})"

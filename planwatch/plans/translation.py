@@ -1,0 +1,40 @@
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import Framework, Measure, MeasureActor, Plan, Provision, Section, Tag
+
+
+@register(Plan)
+class PlanTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Section)
+class SectionTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Tag)
+class TagTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Framework)
+class FrameworkTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Provision)
+class ProvisionTranslation(TranslationOptions):
+    fields = ("title", "chapter")
+
+
+@register(Measure)
+class MeasureTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+# History is registered after translation so the historical tables get every language column.
+for model in (Plan, Section, Tag, Framework, Provision, MeasureActor):
+    track_history(model, app=__package__)
+track_history(Measure, app=__package__, m2m_fields=["tags", "provisions"])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<slug:plan>/", views.plan_detail, name="plan"),
+    path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
+    path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),
+]

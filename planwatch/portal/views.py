@@ -1,0 +1,130 @@
+"""Public pages: published data only, each in a fixed number of queries."""
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from planwatch.indicators.models import Indicator, Observation
+from planwatch.lib.i18n import current_language
+from planwatch.plans.models import Measure, MeasureActor, Plan
+from planwatch.reporting import stats
+from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
+
+from .forms import MeasureFilter
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = list(Plan.objects.all())
+    if len(plans) == 1:
+        return redirect(plans[0])
+    return render(request, "portal/home.html", {"plans": plans})
+
+
+def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
+    plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
+    round_ = Round.objects.latest_published(plan_obj)
+    latest_start = (
+        Observation.objects.filter(indicator=OuterRef("indicator"))
+        .order_by("-start")
+        .values("start")[:1]
+    )
+    indicators = Indicator.objects.filter(plan=plan_obj).prefetch_related(
+        Prefetch(
+            "observations",
+            queryset=Observation.objects.filter(start=Subquery(latest_start)).order_by("id"),
+            to_attr="latest",
+        )
+    )
+    return render(
+        request,
+        "portal/plan.html",
+        {
+            "plan": plan_obj,
+            "round": round_,
+            "split": stats.status_split(plan_obj, round_),
+            "pillars": stats.split_by_pillar(plan_obj, round_),
+            "headline": stats.headline_figures(round_),
+            "budget": stats.budget_totals(plan_obj),
+            "indicators": indicators,
+        },
+    )
+
+
+def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    round_ = Round.objects.latest_published(plan_obj)
+    form = MeasureFilter(plan_obj, request.GET or None)
+    measures = (
+        Measure.objects.for_plan(plan_obj)
+        .with_listing_data()
+        .prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=MeasureStatus.objects.filter(round=round_),
+                to_attr="current_status",
+            )
+        )
+    )
+    if form.is_valid():
+        measures = filter_measures(measures, form.cleaned_data, round_)
+    return render(
+        request,
+        "portal/measure_list.html",
+        {"plan": plan_obj, "round": round_, "form": form, "measures": measures},
+    )
+
+
+def filter_measures(measures, data: dict, round_: Round | None):
+    if data.get("pillar"):
+        measures = measures.filter(section__pillar=data["pillar"])
+    if data.get("status"):
+        measures = measures.filter(statuses__round=round_, statuses__status=data["status"])
+    if data.get("government"):
+        measures = measures.filter(actors__government__code=data["government"])
+    if data.get("actor"):
+        measures = measures.filter(actors__slug=data["actor"])
+    if data.get("tag"):
+        measures = measures.filter(tags__slug=data["tag"])
+    if query := (data.get("q") or "").strip():
+        lang = current_language()
+        text = Q(**{f"title_{lang}__icontains": query}) | Q(
+            **{f"description_{lang}__icontains": query}
+        )
+        if query.isdigit():
+            text |= Q(number=int(query))
+        measures = measures.filter(text)
+    return measures.distinct()
+
+
+def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
+    measure = get_object_or_404(
+        Measure.objects.select_related("plan", "section", "section__parent").prefetch_related(
+            Prefetch(
+                "measure_actors",
+                queryset=MeasureActor.objects.select_related("actor__government"),
+            ),
+            "tags",
+            Prefetch("provisions", queryset=_provisions()),
+            Prefetch(
+                "statuses",
+                queryset=MeasureStatus.objects.published().select_related("round")
+                .order_by("round__end"),
+                to_attr="published_statuses",
+            ),
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related("government", "actor"),
+            ),
+            "indicators",
+            Prefetch("related", queryset=Measure.objects.order_by("number")),
+        ),
+        plan__slug=plan,
+        number=number,
+    )
+    return render(request, "portal/measure.html", {"plan": measure.plan, "measure": measure})
+
+
+def _provisions():
+    from planwatch.plans.models import Provision
+
+    return Provision.objects.select_related("framework").order_by("framework__slug", "order")

@@ -1,0 +1,192 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from planwatch.actors.models import Actor, Government
+from planwatch.lib.i18n import translated
+from planwatch.plans.models import Measure, Plan, Status
+
+
+class RoundQuerySet(models.QuerySet):
+    def published(self) -> "RoundQuerySet":
+        return self.filter(state=Round.State.PUBLISHED)
+
+    def latest_published(self, plan: Plan) -> "Round | None":
+        return self.published().filter(plan=plan).order_by("-end", "-id").first()
+
+
+class Round(models.Model):
+    """A reporting round: a period over which every responsible actor reports on its measures."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        PUBLISHED = "published", _("published")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=300)
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    headline_measures = models.PositiveIntegerField(
+        _("measures counted in the published headline"), null=True, blank=True
+    )
+    headline_source = models.CharField(_("source of the headline"), max_length=200, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "start", "end"]
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="round_slug_unique_in_plan")
+        ]
+
+    def __str__(self) -> str:
+        return translated(self, "name").text or self.slug
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class HeadlineFigure(models.Model):
+    """A figure of the round's published report, kept exactly as printed ("more than 70%")."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        LESS_THAN = "less_than", _("less than")
+        ABOUT = "about", _("about")
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="headline_figures"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = _("published headline figure")
+        verbose_name_plural = _("published headline figures")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "status"], name="headline_status_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_qualifier_display()} {self.percent}% {self.get_status_display()}"
+
+
+class MeasureStatusQuerySet(models.QuerySet):
+    def published(self) -> "MeasureStatusQuerySet":
+        return self.filter(round__state=Round.State.PUBLISHED)
+
+
+class MeasureStatus(models.Model):
+    """The coordinator's decision on a measure's status for one round."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    narrative = models.TextField(_("narrative"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    objects = MeasureStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "measure"]
+        verbose_name = _("measure status")
+        verbose_name_plural = _("measure statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "measure"], name="status_unique_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} @ {self.round.slug}: {self.get_status_display()}"
+
+
+class BudgetLine(models.Model):
+    class Nature(models.TextChoices):
+        SPECIFIC = "specific", _("specific to gender-based violence")
+        BROADER = "broader", _("broader activities")
+
+    class Stage(models.TextChoices):
+        ALLOCATED = "allocated", _("allocated")
+        SPENT = "spent", _("spent")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    to_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, help_text=_("When the amount covers several years.")
+    )
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices)
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=Stage.choices, default=Stage.ALLOCATED
+    )
+    in_totals = models.BooleanField(
+        _("counted in totals"),
+        default=True,
+        help_text=_("Off when the amount is already part of another line's total."),
+    )
+    label = models.CharField(_("label"), max_length=400, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "government__order", "year", "id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_year__isnull=True) | models.Q(to_year__gte=models.F("year")),
+                name="budget_years_in_order",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.government.code} {self.period} {self.amount}"
+
+    @property
+    def period(self) -> str:
+        if self.to_year and self.to_year != self.year:
+            return f"{self.year}-{self.to_year}"
+        return str(self.year)

@@ -1,0 +1,133 @@
+"""Figures about a plan's progress and budgets, each computed in a fixed number of queries.
+
+Pages, exports and reports all take their figures from here, so that they always agree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from planwatch.actors.models import Government
+from planwatch.plans.models import Plan, Section, Status
+
+from .models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+
+
+@dataclass
+class StatusCount:
+    status: str
+    count: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return str(dict(Status.choices)[self.status])
+
+    @property
+    def percent(self) -> int:
+        """Whole percent, as the plan's reports give them."""
+        return round(100 * self.count / self.total) if self.total else 0
+
+
+@dataclass
+class Split:
+    """How many measures have each status."""
+
+    counts: list[StatusCount]
+    total: int
+
+    @classmethod
+    def from_counts(cls, plan: Plan, counts: dict[str, int]) -> "Split":
+        total = sum(counts.values())
+        codes = [code for code, _label in plan.status_choices()]
+        codes += [code for code in counts if code not in codes]
+        return cls([StatusCount(code, counts.get(code, 0), total) for code in codes], total)
+
+
+def status_split(plan: Plan, round_: Round | None) -> Split:
+    if round_ is None:
+        return Split.from_counts(plan, {})
+    rows = (
+        MeasureStatus.objects.filter(round=round_, measure__plan=plan)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return Split.from_counts(plan, {row["status"]: row["n"] for row in rows})
+
+
+@dataclass
+class PillarSplit:
+    section: Section
+    split: Split
+
+
+def split_by_pillar(plan: Plan, round_: Round | None) -> list[PillarSplit]:
+    pillars = list(Section.objects.filter(plan=plan, parent__isnull=True).order_by("order"))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if round_ is not None:
+        rows = (
+            MeasureStatus.objects.filter(round=round_, measure__plan=plan)
+            .values("measure__section__pillar", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["measure__section__pillar"]][row["status"]] = row["n"]
+    return [PillarSplit(p, Split.from_counts(plan, counts[p.pillar])) for p in pillars]
+
+
+def headline_figures(round_: Round | None) -> list[HeadlineFigure]:
+    if round_ is None:
+        return []
+    return list(HeadlineFigure.objects.filter(round=round_).order_by("order"))
+
+
+@dataclass
+class BudgetCell:
+    specific: Decimal = Decimal(0)
+    broader: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.specific + self.broader
+
+
+@dataclass
+class BudgetRow:
+    level: str
+    level_label: str
+    period: str
+    cell: BudgetCell
+
+
+@dataclass
+class BudgetTotals:
+    rows: list[BudgetRow] = field(default_factory=list)
+    total: BudgetCell = field(default_factory=BudgetCell)
+
+
+def budget_totals(plan: Plan) -> BudgetTotals:
+    """Totals per government level and period, specific vs broader, of lines counted in totals."""
+    rows = (
+        BudgetLine.objects.filter(plan=plan, in_totals=True)
+        .values("government__level", "year", "to_year", "nature")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    cells: dict[tuple[str, int, int | None], BudgetCell] = defaultdict(BudgetCell)
+    result = BudgetTotals()
+    for row in rows:
+        cell = cells[row["government__level"], row["year"], row["to_year"]]
+        setattr(cell, row["nature"], getattr(cell, row["nature"]) + row["amount"])
+        setattr(result.total, row["nature"], getattr(result.total, row["nature"]) + row["amount"])
+    levels = [code for code, _label in Government.Level.choices]
+    labels = dict(Government.Level.choices)
+    for (level, year, to_year), cell in sorted(
+        cells.items(), key=lambda item: (levels.index(item[0][0]), item[0][1], item[0][2] or 0)
+    ):
+        period = f"{year}-{to_year}" if to_year and to_year != year else str(year)
+        result.rows.append(BudgetRow(level, str(labels[level]), period, cell))
+    return result

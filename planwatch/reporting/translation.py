@@ -1,0 +1,24 @@
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+
+
+@register(Round)
+class RoundTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(MeasureStatus)
+class MeasureStatusTranslation(TranslationOptions):
+    fields = ("narrative",)
+
+
+@register(BudgetLine)
+class BudgetLineTranslation(TranslationOptions):
+    fields = ("label",)
+
+
+# History is registered after translation so the historical tables get every language column.
+for model in (Round, HeadlineFigure, MeasureStatus, BudgetLine):
+    track_history(model, app=__package__)
