@@ -62,7 +62,9 @@ class Summary:
     deleted: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.deleted))
+        names = sorted(
+            set(self.created) | set(self.updated) | set(self.unchanged) | set(self.deleted)
+        )
         return [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
             f"{self.unchanged[name]} unchanged, {self.deleted[name]} deleted"
@@ -137,7 +139,9 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
     }
 
     governments = []
-    gov_recs = _unique(check, check.records(data.get("governments", []), "government"), "code", "government")
+    gov_recs = _unique(
+        check, check.records(data.get("governments", []), "government"), "code", "government"
+    )
     for order, rec in enumerate(gov_recs.values()):
         check.keys(rec, {"code", "name", "level"}, {"short", "note"})
         governments.append(
@@ -170,7 +174,9 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         check.error(plan_rec, f"unknown coordinator actor {plan['coordinator']!r}")
 
     sections = []
-    section_recs = _unique(check, check.records(data.get("sections", []), "section"), "code", "section")
+    section_recs = _unique(
+        check, check.records(data.get("sections", []), "section"), "code", "section"
+    )
     pillar_of: dict[str, int] = {}
     for order, (code, rec) in enumerate(section_recs.items()):
         check.keys(rec, {"code", "title"}, {"pillar", "parent", "note"})
@@ -181,13 +187,20 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         else:
             parent = str(parent) if parent is not None else code.rpartition(".")[0]
             if parent not in pillar_of:
-                check.error(rec, f"section {code!r}: its parent {parent!r} must be defined before it")
+                check.error(
+                    rec, f"section {code!r}: its parent {parent!r} must be defined before it"
+                )
                 continue
             pillar = pillar_of[parent]
         pillar_of[code] = pillar
         sections.append(
-            {"code": code, "parent": parent, "pillar": pillar, "title": check.text(rec, "title"),
-             "order": order}
+            {
+                "code": code,
+                "parent": parent,
+                "pillar": pillar,
+                "title": check.text(rec, "title"),
+                "order": order,
+            }
         )
 
     tags = []
@@ -202,17 +215,24 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
             }
         )
 
-    measure_recs = _unique(check, check.records(data.get("measures", []), "measure"), "number", "measure")
+    measure_recs = _unique(
+        check, check.records(data.get("measures", []), "measure"), "number", "measure"
+    )
     numbers = set(measure_recs)
 
     frameworks = []
     provision_codes: dict[str, set[str]] = {}
-    fw_recs = _unique(check, check.records(data.get("frameworks", []), "framework"), "slug", "framework")
+    fw_recs = _unique(
+        check, check.records(data.get("frameworks", []), "framework"), "slug", "framework"
+    )
     for rec in fw_recs.values():
         check.keys(rec, {"slug", "name"}, {"provisions", "note"})
         provisions = []
         prov_recs = _unique(
-            check, check.records(check.slug_list(rec, "provisions"), "provision"), "code", "provision"
+            check,
+            check.records(check.slug_list(rec, "provisions"), "provision"),
+            "code",
+            "provision",
         )
         for order, prov in enumerate(prov_recs.values()):
             check.keys(prov, {"code", "title"}, {"chapter", "measures", "note"})
@@ -230,7 +250,9 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                 }
             )
         provision_codes[rec["slug"]] = {p["code"] for p in provisions}
-        frameworks.append({"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions})
+        frameworks.append(
+            {"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions}
+        )
 
     rounds = []
     round_recs = _unique(check, check.records(data.get("rounds", []), "round"), "slug", "round")
@@ -249,9 +271,13 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                 check.error(rec, "'headline' must be a mapping")
             else:
                 check.keys(head, {"figures"}, {"measures", "source"})
-                headline["measures"] = check.integer(head, "measures") if "measures" in head else None
+                headline["measures"] = (
+                    check.integer(head, "measures") if "measures" in head else None
+                )
                 headline["source"] = check.string(head, "source")
-                for order, fig in enumerate(check.records(check.slug_list(head, "figures"), "figure")):
+                for order, fig in enumerate(
+                    check.records(check.slug_list(head, "figures"), "figure")
+                ):
                     check.keys(fig, {"status", "percent"}, {"qualifier"})
                     percent = check.decimal(fig, "percent")
                     if not 0 <= percent <= 100:
@@ -286,12 +312,27 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         check.keys(
             rec,
             {"number", "section", "title"},
-            {"description", "lead", "partners", "forms", "groups", "articles", "related",
-             "statuses", "note"},
+            {
+                "description",
+                "lead",
+                "partners",
+                "forms",
+                "groups",
+                "articles",
+                "related",
+                "statuses",
+                "note",
+            },
         )
         check.integer(rec, "number", minimum=1)
-        if plan["declared_measures"] and isinstance(number, int) and number > plan["declared_measures"]:
-            check.error(rec, f"measure {number} is beyond the {plan['declared_measures']} the plan declares")
+        if (
+            plan["declared_measures"]
+            and isinstance(number, int)
+            and number > plan["declared_measures"]
+        ):
+            check.error(
+                rec, f"measure {number} is beyond the {plan['declared_measures']} the plan declares"
+            )
         section = str(rec.get("section"))
         if section not in pillar_of:
             check.error(rec, f"unknown section {section!r}")
@@ -371,7 +412,11 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         if rec.get("measure") is not None and rec["measure"] not in numbers:
             check.error(rec, f"unknown measure {rec['measure']!r}")
         year = check.integer(rec, "year", minimum=1900, maximum=2200)
-        to_year = check.integer(rec, "to_year", minimum=1900, maximum=2200) if rec.get("to_year") else None
+        to_year = (
+            check.integer(rec, "to_year", minimum=1900, maximum=2200)
+            if rec.get("to_year")
+            else None
+        )
         if to_year is not None and to_year < year:
             check.error(rec, "'to_year' is before 'year'")
         amount = check.decimal(rec, "amount")
@@ -398,13 +443,23 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         )
 
     indicators = []
-    ind_recs = _unique(check, check.records(data.get("indicators", []), "indicator"), "code", "indicator")
+    ind_recs = _unique(
+        check, check.records(data.get("indicators", []), "indicator"), "code", "indicator"
+    )
     for order, rec in enumerate(ind_recs.values()):
         check.keys(
             rec,
             {"code", "name", "unit"},
-            {"description", "source", "dimensions", "measures", "suppress_below", "targets",
-             "observations", "note"},
+            {
+                "description",
+                "source",
+                "dimensions",
+                "measures",
+                "suppress_below",
+                "targets",
+                "observations",
+                "note",
+            },
         )
         dimensions = check.slug_list(rec, "dimensions")
         for dim in dimensions:
@@ -421,8 +476,11 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                 check.keys(point, {"period", "value"}, {"dims"} | extra)  # noqa: B023
                 period = parse_period(point.get("period"))
                 if period is None:
-                    check.error(point, f"'period' {point.get('period')!r} is not YYYY, YYYY-MM, "
-                                "YYYY-MM-DD or YYYY/YYYY")
+                    check.error(
+                        point,
+                        f"'period' {point.get('period')!r} is not YYYY, YYYY-MM, "
+                        "YYYY-MM-DD or YYYY/YYYY",
+                    )
                     continue
                 dims = point.get("dims") or {}
                 if not isinstance(dims, dict):
@@ -434,7 +492,9 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                     if not isinstance(value, str | int):
                         check.error(point, f"dimension {dim!r} must have a text value")
                 item = {
-                    "period": period[0], "start": period[1], "end": period[2],
+                    "period": period[0],
+                    "start": period[1],
+                    "end": period[2],
                     "value": check.decimal(point, "value"),
                     "dims": {str(k): str(v) for k, v in dims.items()},
                     "note": check.string(point, "note"),
@@ -465,8 +525,18 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
 
     if check.problems:
         raise DatasetError(check.problems)
-    return Dataset(plan, governments, actors, sections, tags, frameworks, measures, rounds,
-                   budget_lines, indicators)
+    return Dataset(
+        plan,
+        governments,
+        actors,
+        sections,
+        tags,
+        frameworks,
+        measures,
+        rounds,
+        budget_lines,
+        indicators,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,8 +617,12 @@ def write_dataset(ds: Dataset) -> Summary:
         g["code"]: w.upsert(
             Government,
             {"code": g["code"]},
-            {**languages("name", g["name"]), **languages("short", g["short"]),
-             "level": g["level"], "order": g["order"]},
+            {
+                **languages("name", g["name"]),
+                **languages("short", g["short"]),
+                "level": g["level"],
+                "order": g["order"],
+            },
         )
         for g in ds.governments
     }
@@ -556,8 +630,12 @@ def write_dataset(ds: Dataset) -> Summary:
         a["slug"]: w.upsert(
             Actor,
             {"slug": a["slug"]},
-            {**languages("name", a["name"]), **languages("short", a["short"]), "kind": a["kind"],
-             "government_id": gov[a["government"]].pk if a["government"] else None},
+            {
+                **languages("name", a["name"]),
+                **languages("short", a["short"]),
+                "kind": a["kind"],
+                "government_id": gov[a["government"]].pk if a["government"] else None,
+            },
         )
         for a in ds.actors
     }
@@ -565,22 +643,33 @@ def write_dataset(ds: Dataset) -> Summary:
     plan = w.upsert(
         Plan,
         {"slug": p["slug"]},
-        {**languages("title", p["title"]), **languages("description", p["description"]),
-         "start": p["start"], "end": p["end"], "adopted": p["adopted"],
-         "declared_measures": p["declared_measures"], "statuses": p["statuses"],
-         "coordinator_id": actor[p["coordinator"]].pk if p["coordinator"] else None},
+        {
+            **languages("title", p["title"]),
+            **languages("description", p["description"]),
+            "start": p["start"],
+            "end": p["end"],
+            "adopted": p["adopted"],
+            "declared_measures": p["declared_measures"],
+            "statuses": p["statuses"],
+            "coordinator_id": actor[p["coordinator"]].pk if p["coordinator"] else None,
+        },
     )
     section: dict[str, Section] = {}
     for s in ds.sections:
         section[s["code"]] = w.upsert(
             Section,
             {"plan": plan, "code": s["code"]},
-            {**languages("title", s["title"]), "pillar": s["pillar"], "order": s["order"],
-             "parent_id": section[s["parent"]].pk if s["parent"] else None},
+            {
+                **languages("title", s["title"]),
+                "pillar": s["pillar"],
+                "order": s["order"],
+                "parent_id": section[s["parent"]].pk if s["parent"] else None,
+            },
         )
     tag = {
-        t["slug"]: w.upsert(Tag, {"slug": t["slug"]},
-                            {"kind": t["kind"], **languages("name", t["name"])})
+        t["slug"]: w.upsert(
+            Tag, {"slug": t["slug"]}, {"kind": t["kind"], **languages("name", t["name"])}
+        )
         for t in ds.tags
     }
     provision: dict[tuple[str, str], Provision] = {}
@@ -590,16 +679,23 @@ def write_dataset(ds: Dataset) -> Summary:
             provision[f["slug"], pr["code"]] = w.upsert(
                 Provision,
                 {"framework": framework, "code": pr["code"]},
-                {**languages("title", pr["title"]), **languages("chapter", pr["chapter"]),
-                 "order": pr["order"]},
+                {
+                    **languages("title", pr["title"]),
+                    **languages("chapter", pr["chapter"]),
+                    "order": pr["order"],
+                },
             )
     measure: dict[int, Measure] = {}
     for m in ds.measures:
         measure[m["number"]] = w.upsert(
             Measure,
             {"plan": plan, "number": m["number"]},
-            {**languages("title", m["title"]), **languages("description", m["description"]),
-             "section_id": section[m["section"]].pk, "note": m["note"]},
+            {
+                **languages("title", m["title"]),
+                **languages("description", m["description"]),
+                "section_id": section[m["section"]].pk,
+                "note": m["note"],
+            },
         )
     related: dict[int, set[int]] = {m["number"]: set() for m in ds.measures}
     for m in ds.measures:  # "related" is symmetrical: a link written on either side counts
@@ -609,7 +705,9 @@ def write_dataset(ds: Dataset) -> Summary:
     for m in ds.measures:
         obj = measure[m["number"]]
         wanted = [(actor[slug].pk, role, order) for order, (slug, role) in enumerate(m["actors"])]
-        current = list(obj.measure_actors.order_by("order").values_list("actor_id", "role", "order"))
+        current = list(
+            obj.measure_actors.order_by("order").values_list("actor_id", "role", "order")
+        )
         if current != wanted:
             for row in obj.measure_actors.all():
                 row._change_reason = CHANGE_REASON
@@ -630,8 +728,9 @@ def write_dataset(ds: Dataset) -> Summary:
     for m in ds.measures:
         articles = [provision[ISTANBUL, code] for code in m["articles"]]
         current_other = measure[m["number"]].provisions.exclude(framework__slug=ISTANBUL)
-        w.set_m2m(measure[m["number"]].provisions, articles + list(current_other),
-                  "measure articles")
+        w.set_m2m(
+            measure[m["number"]].provisions, articles + list(current_other), "measure articles"
+        )
 
     rounds: dict[str, Round] = {}
     for r in ds.rounds:
@@ -639,35 +738,75 @@ def write_dataset(ds: Dataset) -> Summary:
         rounds[r["slug"]] = obj = w.upsert(
             Round,
             {"plan": plan, "slug": r["slug"]},
-            {**languages("name", r["name"]), "start": r["start"], "end": r["end"],
-             "deadline": r["deadline"], "state": r["state"], "published_on": r["published_on"],
-             "headline_measures": head["measures"], "headline_source": head["source"],
-             "note": r["note"]},
+            {
+                **languages("name", r["name"]),
+                "start": r["start"],
+                "end": r["end"],
+                "deadline": r["deadline"],
+                "state": r["state"],
+                "published_on": r["published_on"],
+                "headline_measures": head["measures"],
+                "headline_source": head["source"],
+                "note": r["note"],
+            },
         )
-        w.replace_children(HeadlineFigure, obj.headline_figures.all(), head["figures"],
-                           ["status", "percent", "qualifier", "order"], {"round": obj})
+        w.replace_children(
+            HeadlineFigure,
+            obj.headline_figures.all(),
+            head["figures"],
+            ["status", "percent", "qualifier", "order"],
+            {"round": obj},
+        )
     for m in ds.measures:
         for st in m["statuses"]:
             w.upsert(
                 MeasureStatus,
                 {"round": rounds[st["round"]], "measure": measure[m["number"]]},
-                {"status": st["status"], **languages("narrative", st["narrative"]),
-                 "source": st["source"], "note": st["note"]},
+                {
+                    "status": st["status"],
+                    **languages("narrative", st["narrative"]),
+                    "source": st["source"],
+                    "note": st["note"],
+                },
             )
 
-    budget_fields = ["government_id", "actor_id", "measure_id", "year", "to_year", "amount",
-                     "nature", "stage", "in_totals", "source", "note",
-                     *languages("label", {}).keys()]
+    budget_fields = [
+        "government_id",
+        "actor_id",
+        "measure_id",
+        "year",
+        "to_year",
+        "amount",
+        "nature",
+        "stage",
+        "in_totals",
+        "source",
+        "note",
+        *languages("label", {}).keys(),
+    ]
     w.replace_children(
         BudgetLine,
         plan.budget_lines.all(),
         [
-            {"government_id": gov[b["government"]].pk,
-             "actor_id": actor[b["actor"]].pk if b["actor"] else None,
-             "measure_id": measure[b["measure"]].pk if b["measure"] else None,
-             **{k: b[k] for k in ("year", "to_year", "amount", "nature", "stage", "in_totals",
-                                  "source", "note")},
-             **languages("label", b["label"])}
+            {
+                "government_id": gov[b["government"]].pk,
+                "actor_id": actor[b["actor"]].pk if b["actor"] else None,
+                "measure_id": measure[b["measure"]].pk if b["measure"] else None,
+                **{
+                    k: b[k]
+                    for k in (
+                        "year",
+                        "to_year",
+                        "amount",
+                        "nature",
+                        "stage",
+                        "in_totals",
+                        "source",
+                        "note",
+                    )
+                },
+                **languages("label", b["label"]),
+            }
             for b in ds.budget_lines
         ],
         budget_fields,
@@ -678,16 +817,32 @@ def write_dataset(ds: Dataset) -> Summary:
         obj = w.upsert(
             Indicator,
             {"plan": plan, "code": i["code"]},
-            {**languages("name", i["name"]), **languages("description", i["description"]),
-             **languages("source", i["source"]), "unit": i["unit"], "dimensions": i["dimensions"],
-             "suppress_below": i["suppress_below"], "order": i["order"], "note": i["note"]},
+            {
+                **languages("name", i["name"]),
+                **languages("description", i["description"]),
+                **languages("source", i["source"]),
+                "unit": i["unit"],
+                "dimensions": i["dimensions"],
+                "suppress_below": i["suppress_below"],
+                "order": i["order"],
+                "note": i["note"],
+            },
         )
         w.set_m2m(obj.measures, [measure[n] for n in i["measures"]], "indicator measures")
-        w.replace_children(Observation, obj.observations.all(), i["observations"],
-                           ["period", "start", "end", "value", "dims", "source", "note"],
-                           {"indicator": obj})
-        w.replace_children(Target, obj.targets.all(), i["targets"],
-                           ["period", "start", "end", "value", "dims", "note"], {"indicator": obj})
+        w.replace_children(
+            Observation,
+            obj.observations.all(),
+            i["observations"],
+            ["period", "start", "end", "value", "dims", "source", "note"],
+            {"indicator": obj},
+        )
+        w.replace_children(
+            Target,
+            obj.targets.all(),
+            i["targets"],
+            ["period", "start", "end", "value", "dims", "note"],
+            {"indicator": obj},
+        )
     return w.summary
 
 

@@ -187,9 +187,7 @@ class Checker:
                 raise InvalidOperation
             number = Decimal(str(value).strip())
         except (InvalidOperation, TypeError, ValueError):
-            self.error(
-                record, f"{key!r} must be a number with a dot for decimals, got {value!r}"
-            )
+            self.error(record, f"{key!r} must be a number with a dot for decimals, got {value!r}")
             return Decimal(0)
         if not number.is_finite():
             self.error(record, f"{key!r} must be a finite number, got {value!r}")

@@ -51,6 +51,4 @@ def translated(obj: object, field: str, lang: str | None = None) -> Text:
 
 def all_translations(obj: object, field: str) -> dict[str, str]:
     """Every language that has a value, in the order of settings.LANGUAGES."""
-    return {
-        code: value for code in languages() if (value := getattr(obj, f"{field}_{code}", None))
-    }
+    return {code: value for code in languages() if (value := getattr(obj, f"{field}_{code}", None))}

@@ -25,12 +25,14 @@ class MeasureFilter(forms.Form):
         ]
         self.fields["status"].choices = every + plan.status_choices()
         self.fields["government"].choices = every + [
-            (g.code, str(g)) for g in Government.objects.filter(actors__measures__plan=plan).distinct()
+            (g.code, str(g))
+            for g in Government.objects.filter(actors__measures__plan=plan).distinct()
         ]
         self.fields["actor"].choices = every + sorted(
             ((a.slug, a.label) for a in Actor.objects.filter(measures__plan=plan).distinct()),
             key=lambda choice: choice[1].lower(),
         )
         self.fields["tag"].choices = every + [
-            (t.slug, f"{t.get_kind_display()}: {t}") for t in Tag.objects.filter(measures__plan=plan).distinct()
+            (t.slug, f"{t.get_kind_display()}: {t}")
+            for t in Tag.objects.filter(measures__plan=plan).distinct()
         ]

@@ -107,7 +107,8 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
             Prefetch("provisions", queryset=_provisions()),
             Prefetch(
                 "statuses",
-                queryset=MeasureStatus.objects.published().select_related("round")
+                queryset=MeasureStatus.objects.published()
+                .select_related("round")
                 .order_by("round__end"),
                 to_attr="published_statuses",
             ),

@@ -179,7 +179,9 @@ class BudgetLine(models.Model):
                 condition=models.Q(to_year__isnull=True) | models.Q(to_year__gte=models.F("year")),
                 name="budget_years_in_order",
             ),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budget_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:

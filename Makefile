@@ -1,0 +1,45 @@
+# The chores. `make demo` and `make test` are all a new machine needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format check pytest pytest-postgres bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Planwatch needs $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/planwatch demo
+
+test: $(STAMP) lint check pytest
+	@if [ "$$PLANWATCH_TEST_POSTGRES" = "1" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(STAMP)
+	PLANWATCH_DATA_DIR=$$(mktemp -d) $(BIN)/planwatch makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+pytest-postgres: $(STAMP)
+	scripts/with-postgres $(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/portal.py
+
+clean:
+	rm -rf $(VENV) var

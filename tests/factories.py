@@ -1,0 +1,118 @@
+"""Small factory functions with keyword defaults, for tests and benchmarks."""
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from planwatch.actors.models import Actor, Government
+from planwatch.indicators.models import Indicator, Observation
+from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Status, Tag
+from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
+
+_seq = itertools.count(1)
+
+
+def make_government(code: str | None = None, level: str = "federal") -> Government:
+    code = code or f"gov-{next(_seq)}"
+    return Government.objects.create(code=code, name_en=f"Government {code}", level=level)
+
+
+def make_actor(slug: str | None = None, government: Government | None = None) -> Actor:
+    slug = slug or f"actor-{next(_seq)}"
+    return Actor.objects.create(
+        slug=slug, name_en=f"Actor {slug}", name_nl=f"Actor {slug}", government=government
+    )
+
+
+def make_plan(
+    slug: str | None = None, measures: int = 10, pillars: int = 7, observations: int = 5
+) -> Plan:
+    """A complete plan: pillars with one objective each, measures spread over them, actors,
+    tags, a published round with a status per measure, budget lines and an indicator."""
+    n = next(_seq)
+    slug = slug or f"plan-{n}"
+    plan = Plan.objects.create(
+        slug=slug,
+        title_nl=f"Plan {n}",
+        title_en=f"Plan {n}",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2025, 12, 31),
+        declared_measures=measures,
+        statuses=["not_started", "in_progress", "implemented"],
+    )
+    government = make_government(f"{slug}-gov")
+    actors = [make_actor(f"{slug}-a{i}", government) for i in range(3)]
+    tag = Tag.objects.create(slug=f"{slug}-tag", kind=Tag.Kind.FORM, name_en="Tag")
+    objectives = []
+    for p in range(1, pillars + 1):
+        pillar = Section.objects.create(
+            plan=plan, code=f"1.{p}", pillar=p, title_en=f"P{p}", order=p * 10
+        )
+        objectives.append(
+            Section.objects.create(
+                plan=plan,
+                parent=pillar,
+                code=f"1.{p}.1",
+                pillar=p,
+                title_en=f"O{p}",
+                order=p * 10 + 1,
+            )
+        )
+    rows = Measure.objects.bulk_create(
+        Measure(
+            plan=plan,
+            number=i,
+            section=objectives[i % pillars],
+            title_en=f"Measure {i}",
+            title_nl=f"Maatregel {i}",
+            description_en="Text",
+        )
+        for i in range(1, measures + 1)
+    )
+    MeasureActor.objects.bulk_create(
+        MeasureActor(measure=m, actor=actors[m.number % 3], role="lead") for m in rows
+    )
+    Measure.tags.through.objects.bulk_create(
+        Measure.tags.through(measure_id=m.pk, tag_id=tag.pk) for m in rows
+    )
+    round_ = Round.objects.create(
+        plan=plan,
+        slug="r1",
+        name_en="Round 1",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2023, 11, 1),
+        state=Round.State.PUBLISHED,
+    )
+    statuses = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.IMPLEMENTED]
+    MeasureStatus.objects.bulk_create(
+        MeasureStatus(
+            round=round_, measure=m, status=statuses[m.number % 3], narrative_en="Done so far."
+        )
+        for m in rows
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            plan=plan,
+            government=government,
+            measure=m,
+            year=2022,
+            amount=Decimal(1000),
+            nature="specific",
+        )
+        for m in rows[:50]
+    )
+    indicator = Indicator.objects.create(
+        plan=plan, code="ind", name_en="Indicator", unit="count", dimensions=["city"]
+    )
+    Observation.objects.bulk_create(
+        Observation(
+            indicator=indicator,
+            period=str(2000 + i),
+            start=dt.date(2000 + i, 1, 1),
+            end=dt.date(2000 + i, 12, 31),
+            value=Decimal(i),
+            dims={"city": "Gent"},
+        )
+        for i in range(observations)
+    )
+    return plan

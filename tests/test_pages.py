@@ -1,0 +1,159 @@
+"""Public pages: what they show, and a fixed number of queries whatever the plan's size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from planwatch.reporting.models import MeasureStatus, Round
+
+from .factories import make_plan
+
+
+def test_root_redirects_to_a_language(client, nap):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_plan_list_leads_to_the_plan(client, nap):
+    response = client.get("/en/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/plans/nap-2021-2025/"
+
+
+def test_plan_list_with_several_plans(client, nap):
+    make_plan(slug="second")
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert b"/en/plans/second/" in response.content
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "de", "en"])
+def test_every_page_answers_in_every_language(client, nap, lang):
+    for path in (
+        "plans/nap-2021-2025/",
+        "plans/nap-2021-2025/measures/",
+        "plans/nap-2021-2025/measures/112/",
+    ):
+        response = client.get(f"/{lang}/{path}")
+        assert response.status_code == 200, path
+        assert f'<html lang="{lang}">' in response.content.decode()
+
+
+def test_unknown_plan_and_measure_are_404(client, nap):
+    assert client.get("/en/plans/nope/").status_code == 404
+    assert client.get("/en/plans/nope/measures/").status_code == 404
+    assert client.get("/en/plans/nap-2021-2025/measures/999/").status_code == 404
+    assert client.get("/en/plans/nap-2021-2025/measures/abc/").status_code == 404
+
+
+def test_language_links_keep_the_page(client, nap):
+    page = client.get("/fr/plans/nap-2021-2025/measures/112/").content.decode()
+    for lang in ("nl", "de", "en"):
+        assert f'href="/{lang}/plans/nap-2021-2025/measures/112/"' in page
+
+
+def test_missing_translation_falls_back_visibly(client, nap):
+    measure = nap.measures.get(number=112)
+    measure.title_de = None
+    measure.save()
+    page = client.get("/de/plans/nap-2021-2025/measures/112/").content.decode()
+    assert f'<span lang="nl">{measure.title_nl}</span>' in page
+    assert 'class="fallback"' in page
+
+
+def test_measure_page_shows_its_facts(client, nap):
+    measure = nap.measures.get(number=112)
+    page = client.get("/en/plans/nap-2021-2025/measures/112/").content.decode()
+    assert measure.title_en in page
+    assert measure.section.code in page
+    for role in measure.measure_actors.all():
+        assert role.actor.name_en in page
+    status = measure.statuses.get()
+    assert f"status-{status.status}" in page
+
+
+def test_unpublished_status_is_not_shown(client, nap):
+    measure = nap.measures.get(number=112)
+    draft = Round.objects.create(
+        plan=nap, slug="draft", name_en="Secret round", start="2024-01-01", end="2024-12-31"
+    )
+    MeasureStatus.objects.create(
+        round=draft, measure=measure, status="abandoned", narrative_en="Not public yet"
+    )
+    for path in (
+        "plans/nap-2021-2025/",
+        "plans/nap-2021-2025/measures/",
+        "plans/nap-2021-2025/measures/112/",
+    ):
+        page = client.get(f"/en/{path}").content.decode()
+        assert "Secret round" not in page
+        assert "Not public yet" not in page
+        assert "status-abandoned" not in page
+
+
+def test_measure_list_filters(client, nap):
+    def numbers(query: str) -> set[int]:
+        response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
+        assert response.status_code == 200
+        return {m.number for m in response.context["measures"]}
+
+    everything = numbers("")
+    assert len(everything) == nap.measures.count()
+    assert numbers("pillar=4") == set(
+        nap.measures.filter(section__pillar=4).values_list("number", flat=True)
+    )
+    implemented = numbers("status=implemented")
+    assert implemented == set(
+        MeasureStatus.objects.filter(measure__plan=nap, status="implemented").values_list(
+            "measure__number", flat=True
+        )
+    )
+    assert numbers("q=112") >= {112}
+    assert numbers("government=fwb") == set(
+        nap.measures.filter(actors__government__code="fwb").values_list("number", flat=True)
+    )
+    assert numbers("pillar=4&status=implemented") == numbers("pillar=4") & implemented
+
+
+@pytest.mark.parametrize(
+    "query", ["pillar=abc", "pillar=99", "status=bogus", "government=%00", "q=" + "x" * 500]
+)
+def test_bad_filters_are_reported_not_crashed(client, nap, query):
+    response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_plan_page_shows_both_headlines_labelled(client, nap):
+    page = client.get("/en/plans/nap-2021-2025/").content.decode()
+    assert "Computed from the recorded statuses" in page
+    assert (
+        "Published in the round&#x27;s report" in page or "Published in the round's report" in page
+    )
+    assert "more than 70%" in page
+    assert "13%" in page and "16%" in page
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+PAGES = {
+    "plan": ("/en/plans/{slug}/", 7),
+    "measures": ("/en/plans/{slug}/measures/", 10),
+    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 10),
+    "measure": ("/en/plans/{slug}/measures/7/", 11),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_pages_use_a_fixed_number_of_queries(client, db, page):
+    url, expected = PAGES[page]
+    small = make_plan(measures=10)
+    large = make_plan(measures=1000, observations=200)
+    assert _queries(client, url.format(slug=small.slug)) == expected
+    assert _queries(client, url.format(slug=large.slug)) == expected
