@@ -143,10 +143,10 @@ def _queries(client, url: str) -> int:
 
 
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 7),
-    "measures": ("/en/plans/{slug}/measures/", 10),
-    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 10),
-    "measure": ("/en/plans/{slug}/measures/7/", 11),
+    "plan": ("/en/plans/{slug}/", 10),
+    "measures": ("/en/plans/{slug}/measures/", 9),
+    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
+    "measure": ("/en/plans/{slug}/measures/7/", 8),
 }
 
 
@@ -155,5 +155,6 @@ def test_pages_use_a_fixed_number_of_queries(client, db, page):
     url, expected = PAGES[page]
     small = make_plan(measures=10)
     large = make_plan(measures=1000, observations=200)
-    assert _queries(client, url.format(slug=small.slug)) == expected
-    assert _queries(client, url.format(slug=large.slug)) == expected
+    small_count = _queries(client, url.format(slug=small.slug))
+    large_count = _queries(client, url.format(slug=large.slug))
+    assert (small_count, large_count) == (expected, expected)

@@ -64,6 +64,7 @@ def test_secret_key_is_generated_once_into_the_data_folder(tmp_path):
 def test_debug_is_read_from_the_environment(tmp_path, value):
     result = planwatch(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings; print(settings.DEBUG)",
         env={"PLANWATCH_DATA_DIR": str(tmp_path), "PLANWATCH_DEBUG": value},

@@ -15,5 +15,5 @@ class ActorTranslation(TranslationOptions):
 
 
 # History is registered after translation so the historical tables get every language column.
-track_history(Government, app=__package__)
-track_history(Actor, app=__package__)
+track_history(Government)
+track_history(Actor)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import translation
 
 from planwatch.actors.models import Actor, Government
 from planwatch.indicators.models import Dimension, Indicator, Observation, Target
@@ -27,7 +28,14 @@ from planwatch.plans.models import (
     Status,
     Tag,
 )
-from planwatch.reporting.models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+from planwatch.reporting.models import (
+    BudgetLine,
+    HeadlineFigure,
+    MeasureStatus,
+    PublishedBudgetTotal,
+    Qualifier,
+    Round,
+)
 
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period, read_folder
 
@@ -43,6 +51,7 @@ KNOWN_SECTIONS = {
     "measures",
     "rounds",
     "budget_lines",
+    "published_budget_totals",
     "indicators",
 }
 
@@ -91,6 +100,7 @@ class Dataset:
     measures: list[dict[str, Any]]
     rounds: list[dict[str, Any]]
     budget_lines: list[dict[str, Any]]
+    published_totals: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
 
 
@@ -442,6 +452,36 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
             }
         )
 
+    published_totals = []
+    for order, rec in enumerate(
+        check.records(data.get("published_budget_totals", []), "published budget total")
+    ):
+        check.keys(
+            rec,
+            {"year", "amount"},
+            {"level", "to_year", "nature", "qualifier", "label", "source", "note"},
+        )
+        year = check.integer(rec, "year", minimum=1900, maximum=2200)
+        to_year = (
+            check.integer(rec, "to_year", minimum=year, maximum=2200)
+            if rec.get("to_year")
+            else None
+        )
+        published_totals.append(
+            {
+                "level": check.choice(rec, "level", ["", *Government.Level.values], default=""),
+                "year": year,
+                "to_year": to_year,
+                "nature": check.choice(rec, "nature", ["", *BudgetLine.Nature.values], default=""),
+                "amount": check.decimal(rec, "amount").quantize(Decimal("0.01")),
+                "qualifier": check.choice(rec, "qualifier", Qualifier.values, default="exact"),
+                "label": check.text(rec, "label", required=False),
+                "source": check.string(rec, "source"),
+                "note": check.string(rec, "note"),
+                "order": order,
+            }
+        )
+
     indicators = []
     ind_recs = _unique(
         check, check.records(data.get("indicators", []), "indicator"), "code", "indicator"
@@ -535,6 +575,7 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
         measures,
         rounds,
         budget_lines,
+        published_totals,
         indicators,
     )
 
@@ -548,7 +589,7 @@ class Writer:
         self.summary = Summary()
 
     def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
-        name = model._meta.verbose_name_plural
+        name = str(model._meta.verbose_name_plural)
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
@@ -578,7 +619,7 @@ class Writer:
         parent: dict[str, Any],
     ) -> None:
         """Keyless child rows (budget lines, observations): replaced whole when they differ."""
-        name = model._meta.verbose_name_plural
+        name = str(model._meta.verbose_name_plural)
         current = list(existing.values(*fields))
         normalise = [{key: row.get(key) for key in fields} for row in wanted]
         if _as_bag(current) == _as_bag(normalise):
@@ -813,6 +854,28 @@ def write_dataset(ds: Dataset) -> Summary:
         {"plan": plan},
     )
 
+    w.replace_children(
+        PublishedBudgetTotal,
+        plan.published_totals.all(),
+        [
+            {**{k: v for k, v in t.items() if k != "label"}, **languages("label", t["label"])}
+            for t in ds.published_totals
+        ],
+        [
+            "level",
+            "year",
+            "to_year",
+            "nature",
+            "amount",
+            "qualifier",
+            "source",
+            "note",
+            "order",
+            *languages("label", {}).keys(),
+        ],
+        {"plan": plan},
+    )
+
     for i in ds.indicators:
         obj = w.upsert(
             Indicator,
@@ -852,7 +915,7 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
     if problems:
         raise DatasetError(problems)
     dataset = check_dataset(data)
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
         if dry_run:
             transaction.set_rollback(True)

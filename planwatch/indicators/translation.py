@@ -11,4 +11,4 @@ class IndicatorTranslation(TranslationOptions):
 
 # History is registered after translation so the historical tables get every language column.
 for model in (Indicator, Observation, Target):
-    track_history(model, app=__package__)
+    track_history(model)

@@ -36,5 +36,5 @@ class MeasureTranslation(TranslationOptions):
 
 # History is registered after translation so the historical tables get every language column.
 for model in (Plan, Section, Tag, Framework, Provision, MeasureActor):
-    track_history(model, app=__package__)
-track_history(Measure, app=__package__, m2m_fields=["tags", "provisions"])
+    track_history(model)
+track_history(Measure, m2m_fields=["tags", "provisions"])

@@ -45,6 +45,7 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "pillars": stats.split_by_pillar(plan_obj, round_),
             "headline": stats.headline_figures(round_),
             "budget": stats.budget_totals(plan_obj),
+            "published_totals": stats.published_budget_totals(plan_obj),
             "indicators": indicators,
         },
     )

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from planwatch.lib.admin import ContentAdmin
 
-from .models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+from .models import BudgetLine, HeadlineFigure, MeasureStatus, PublishedBudgetTotal, Round
 
 
 class HeadlineFigureInline(admin.TabularInline):
@@ -37,3 +37,9 @@ class BudgetLineAdmin(ContentAdmin):
 @admin.register(HeadlineFigure)
 class HeadlineFigureAdmin(SimpleHistoryAdmin):
     list_display = ["round", "status", "qualifier", "percent"]
+
+
+@admin.register(PublishedBudgetTotal)
+class PublishedBudgetTotalAdmin(ContentAdmin):
+    list_display = ["plan", "level", "year", "to_year", "nature", "qualifier", "amount"]
+    list_filter = ["plan"]

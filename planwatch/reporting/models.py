@@ -57,14 +57,20 @@ class Round(models.Model):
         return self.state == self.State.PUBLISHED
 
 
+class Qualifier(models.TextChoices):
+    """How a published figure was printed: "more than 70%", "almost 102 million"."""
+
+    EXACT = "exact", _("exactly")
+    MORE_THAN = "more_than", _("more than")
+    LESS_THAN = "less_than", _("less than")
+    ALMOST = "almost", _("almost")
+    ABOUT = "about", _("about")
+
+
 class HeadlineFigure(models.Model):
     """A figure of the round's published report, kept exactly as printed ("more than 70%")."""
 
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", _("exactly")
-        MORE_THAN = "more_than", _("more than")
-        LESS_THAN = "less_than", _("less than")
-        ABOUT = "about", _("about")
+    Qualifier = Qualifier
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="headline_figures"
@@ -186,6 +192,53 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.government.code} {self.period} {self.amount}"
+
+    @property
+    def period(self) -> str:
+        if self.to_year and self.to_year != self.year:
+            return f"{self.year}-{self.to_year}"
+        return str(self.year)
+
+
+class PublishedBudgetTotal(models.Model):
+    """A budget total as a report printed it ("more than 181 million euro"), shown beside the
+    totals Planwatch computes from the budget lines, never added to them."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="published_totals"
+    )
+    level = models.CharField(
+        _("government level"),
+        max_length=20,
+        choices=Government.Level.choices,
+        blank=True,
+        help_text=_("Empty for all levels together."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    to_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    nature = models.CharField(
+        _("nature"),
+        max_length=10,
+        choices=BudgetLine.Nature.choices,
+        blank=True,
+        help_text=_("Empty for specific and broader together."),
+    )
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    label = models.CharField(_("label"), max_length=400, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("editorial note"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("published budget total")
+        verbose_name_plural = _("published budget totals")
+
+    def __str__(self) -> str:
+        return f"{self.get_qualifier_display()} {self.amount}"
 
     @property
     def period(self) -> str:

@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from planwatch.actors.models import Government
 from planwatch.plans.models import Plan, Section, Status
 
-from .models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+from .models import BudgetLine, HeadlineFigure, MeasureStatus, PublishedBudgetTotal, Round
 
 
 @dataclass
@@ -131,3 +131,8 @@ def budget_totals(plan: Plan) -> BudgetTotals:
         period = f"{year}-{to_year}" if to_year and to_year != year else str(year)
         result.rows.append(BudgetRow(level, str(labels[level]), period, cell))
     return result
+
+
+def published_budget_totals(plan: Plan) -> list[PublishedBudgetTotal]:
+    """The totals as the plan's reports printed them, to show beside the computed ones."""
+    return list(PublishedBudgetTotal.objects.filter(plan=plan).order_by("order"))

@@ -1,7 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import BudgetLine, HeadlineFigure, MeasureStatus, Round
+from .models import BudgetLine, HeadlineFigure, MeasureStatus, PublishedBudgetTotal, Round
 
 
 @register(Round)
@@ -19,6 +19,11 @@ class BudgetLineTranslation(TranslationOptions):
     fields = ("label",)
 
 
+@register(PublishedBudgetTotal)
+class PublishedBudgetTotalTranslation(TranslationOptions):
+    fields = ("label",)
+
+
 # History is registered after translation so the historical tables get every language column.
-for model in (Round, HeadlineFigure, MeasureStatus, BudgetLine):
-    track_history(model, app=__package__)
+for model in (Round, HeadlineFigure, MeasureStatus, BudgetLine, PublishedBudgetTotal):
+    track_history(model)

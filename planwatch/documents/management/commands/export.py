@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -52,4 +51,5 @@ class Command(BaseCommand):
                 WRITERS[format](rows, handle)
             self.stderr.write(f"Wrote {output}")
         else:
-            WRITERS[format](rows, sys.stdout)
+            # The raw stream: Django's wrapper would add a newline after every chunk.
+            WRITERS[format](rows, self.stdout._out)
