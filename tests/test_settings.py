@@ -70,3 +70,56 @@ def test_debug_is_read_from_the_environment(tmp_path, value):
         env={"PLANWATCH_DATA_DIR": str(tmp_path), "PLANWATCH_DEBUG": value},
     )
     assert result.stdout.strip() == "True"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    env = {
+        "PLANWATCH_DATA_DIR": str(tmp_path),
+        "PLANWATCH_SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PLANWATCH_SSL_REDIRECT": "0",
+    }
+    assert planwatch("migrate", "-v0", env=env).returncode == 0
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PLANWATCH_", "DJANGO_"))}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "planwatch", "serve", "--port", str(port), "--workers", "1"],
+        env={**clean, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _attempt in range(100):
+            try:
+                urllib.request.urlopen(base + "/en/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.2)
+        with urllib.request.urlopen(base + "/en/", timeout=5) as response:
+            assert response.status == 200  # no plan loaded: the list of plans
+            assert b"No plan has been loaded yet." in response.read()
+        with urllib.request.urlopen(base + "/static/planwatch/site.css", timeout=5) as response:
+            assert response.status == 200
+            assert b"--accent" in response.read()
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(base + "/en/plans/nope/", timeout=5)
+        assert error.value.code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -38,7 +38,9 @@ def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     value = Decimal(value)
-    places = 0 if value == value.to_integral() else None
+    if value == value.to_integral():
+        return number_format(value, decimal_pos=0, force_grouping=True)
+    places = -value.normalize().as_tuple().exponent
     return number_format(value, decimal_pos=places, force_grouping=True)
 
 

@@ -6,8 +6,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
-from planwatch.wsgi import application
-
 
 class Server(BaseApplication):
     """Gunicorn run from inside the command, so that `planwatch serve` needs no config file."""
@@ -21,6 +19,10 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        # Imported here, after collectstatic: WhiteNoise indexes the static files when the
+        # application is created.
+        from planwatch.wsgi import application
+
         return application
 
 
