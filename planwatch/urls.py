@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("accounts/", include("planwatch.accounts.urls")),
+    path("work/", include("planwatch.backoffice.urls")),
     path("", include("planwatch.portal.urls")),
     prefix_default_language=True,
 )

@@ -3,29 +3,71 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from planwatch.accounts.models import Role
+from planwatch.actors.models import Actor
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
 from planwatch.datasets.reader import DatasetError
+from planwatch.plans.models import Plan
 
 DEMO_PASSWORD = "demo"
+DEMO_PLAN = "nap-2021-2025"
+# (e-mail, role, actor slug or None, what the account is for)
 DEMO_ACCOUNTS = [
-    # (e-mail, what the account is for)
-    ("coordinator@demo.planwatch.invalid", "coordinator of the NAP (site administrator)"),
+    ("admin@demo.planwatch.invalid", None, None, "site administrator (/admin/)"),
+    (
+        "coordinator@demo.planwatch.invalid",
+        "coordinator",
+        None,
+        "coordinator of the NAP (the Institute)",
+    ),
+    (
+        "justice@demo.planwatch.invalid",
+        "focal_point",
+        "fod-justitie",
+        "focal point, FPS Justice (federal)",
+    ),
+    (
+        "opgroeien@demo.planwatch.invalid",
+        "focal_point",
+        "opgroeien",
+        "focal point, Opgroeien (Flemish)",
+    ),
+    (
+        "fwb@demo.planwatch.invalid",
+        "focal_point",
+        "fwb-egalite",
+        "focal point, FWB equal opportunities",
+    ),
+    (
+        "platform@demo.planwatch.invalid",
+        "assessor",
+        "national-platform",
+        "civil-society assessor, national platform",
+    ),
 ]
 
 
 def create_demo_accounts() -> list[tuple[str, str]]:
-    """Demo accounts with the password "demo". Only `planwatch demo` calls this."""
+    """One account per role, password "demo". Only `planwatch demo` calls this."""
     if not settings.DEMO:
         raise CommandError("Demo accounts exist only in demo mode (PLANWATCH_DEMO=1).")
+    plan = Plan.objects.get(slug=DEMO_PLAN)
     user_model = get_user_model()
-    for email, _role in DEMO_ACCOUNTS:
+    for email, kind, actor, _purpose in DEMO_ACCOUNTS:
+        admin = kind is None
         user, created = user_model.objects.get_or_create(
-            username=email, defaults={"email": email, "is_staff": True, "is_superuser": True}
+            email=email, defaults={"is_staff": admin, "is_superuser": admin}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-    return DEMO_ACCOUNTS
+        if kind == Role.Kind.COORDINATOR:
+            Role.objects.get_or_create(user=user, kind=kind, plan=plan, actor=None)
+        elif kind:
+            Role.objects.get_or_create(
+                user=user, kind=kind, plan=None, actor=Actor.objects.get(slug=actor)
+            )
+    return [(email, purpose) for email, _kind, _actor, purpose in DEMO_ACCOUNTS]
 
 
 class Command(BaseCommand):
@@ -49,6 +91,7 @@ class Command(BaseCommand):
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nPlanwatch demo: {url}"))
         self.stdout.write(f"  the NAP:        {url}nl/plans/nap-2021-2025/")
+        self.stdout.write(f"  log in:         {url}accounts/login/")
         self.stdout.write(f"  administration: {url}admin/")
         self.stdout.write(f"  data folder:    {settings.DATA_DIR}")
         self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD}):")
