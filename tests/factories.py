@@ -116,3 +116,29 @@ def make_plan(
         for i in range(observations)
     )
     return plan
+
+
+def make_user(
+    email: str | None = None,
+    *,
+    role: str | None = None,
+    plan: Plan | None = None,
+    actor: Actor | str | None = None,
+    password: str = "pw",
+    **fields,
+):
+    """A user, optionally with one role (coordinator of ``plan``, or focal point / assessor of
+    ``actor``)."""
+    from planwatch.accounts.models import Role, User
+
+    user = User.objects.create_user(email or f"user{next(_seq)}@example.org", password, **fields)
+    if role:
+        if isinstance(actor, str):
+            actor = Actor.objects.get(slug=actor)
+        Role.objects.create(
+            user=user,
+            kind=role,
+            plan=plan if role == "coordinator" else None,
+            actor=actor if role != "coordinator" else None,
+        )
+    return user

@@ -146,7 +146,7 @@ PAGES = {
     "plan": ("/en/plans/{slug}/", 10),
     "measures": ("/en/plans/{slug}/measures/", 9),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
-    "measure": ("/en/plans/{slug}/measures/7/", 8),
+    "measure": ("/en/plans/{slug}/measures/7/", 10),
 }
 
 

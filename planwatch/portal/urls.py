@@ -8,4 +8,5 @@ urlpatterns = [
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
     path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),
+    path("plans/<slug:plan>/differences/", views.differences, name="differences"),
 ]

@@ -8,7 +8,7 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Measure, MeasureActor, Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
+from planwatch.reporting.models import Assessment, BudgetLine, MeasureStatus, Round
 
 from .forms import MeasureFilter
 
@@ -110,12 +110,20 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
                 "statuses",
                 queryset=MeasureStatus.objects.published()
                 .select_related("round")
+                .prefetch_related("corrections")
                 .order_by("round__end"),
                 to_attr="published_statuses",
             ),
             Prefetch(
+                "assessments",
+                queryset=Assessment.objects.filter(
+                    is_published=True, round__state=Round.State.PUBLISHED
+                ).select_related("organisation", "round"),
+                to_attr="published_assessments",
+            ),
+            Prefetch(
                 "budget_lines",
-                queryset=BudgetLine.objects.select_related("government", "actor"),
+                queryset=BudgetLine.objects.public().select_related("government", "actor"),
             ),
             "indicators",
             Prefetch("related", queryset=Measure.objects.order_by("number")),
@@ -123,7 +131,43 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
         plan__slug=plan,
         number=number,
     )
-    return render(request, "portal/measure.html", {"plan": measure.plan, "measure": measure})
+    timeline = [
+        {
+            "status": status,
+            "assessments": [
+                a for a in measure.published_assessments if a.round_id == status.round_id
+            ],
+        }
+        for status in measure.published_statuses
+    ]
+    return render(
+        request,
+        "portal/measure.html",
+        {"plan": measure.plan, "measure": measure, "timeline": timeline},
+    )
+
+
+def differences(request: HttpRequest, plan: str) -> HttpResponse:
+    """Measures whose civil-society rating differs from the official status of the round."""
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    assessments = (
+        Assessment.objects.filter(
+            is_published=True, round__state=Round.State.PUBLISHED, round__plan=plan_obj
+        )
+        .select_related("organisation", "round", "measure")
+        .order_by("round__end", "measure__number", "organisation__slug")
+    )
+    official = {
+        (s.round_id, s.measure_id): s
+        for s in MeasureStatus.objects.published().filter(round__plan=plan_obj)
+    }
+    rows = [
+        {"assessment": a, "official": official.get((a.round_id, a.measure_id))} for a in assessments
+    ]
+    rows = [
+        r for r in rows if r["official"] is None or r["official"].status != r["assessment"].rating
+    ]
+    return render(request, "portal/differences.html", {"plan": plan_obj, "rows": rows})
 
 
 def _provisions():

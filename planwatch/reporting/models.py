@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,16 @@ class MeasureStatus(models.Model):
     narrative = models.TextField(_("narrative"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
+    reason = models.TextField(_("reason for overriding the proposed status"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = MeasureStatusQuerySet.as_manager()
 
@@ -125,6 +136,18 @@ class MeasureStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.number} @ {self.round.slug}: {self.get_status_display()}"
+
+
+class BudgetLineQuerySet(models.QuerySet):
+    def public(self) -> "BudgetLineQuerySet":
+        """Lines from the plan's data, and lines of validated contributions of published rounds."""
+        return self.filter(
+            models.Q(contribution__isnull=True)
+            | models.Q(
+                contribution__state="validated",
+                contribution__round__state=Round.State.PUBLISHED,
+            )
+        )
 
 
 class BudgetLine(models.Model):
@@ -175,6 +198,16 @@ class BudgetLine(models.Model):
     label = models.CharField(_("label"), max_length=400, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
+    contribution = models.ForeignKey(
+        "Contribution",
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+    )
+
+    objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "government__order", "year", "id"]
@@ -245,3 +278,212 @@ class PublishedBudgetTotal(models.Model):
         if self.to_year and self.to_year != self.year:
             return f"{self.year}-{self.to_year}"
         return str(self.year)
+
+
+class Contribution(models.Model):
+    """What one responsible actor reports on one measure in one round."""
+
+    class State(models.TextChoices):
+        TODO = "todo", _("to do")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        VALIDATED = "validated", _("validated")
+
+    EDITABLE = (State.TODO, State.DRAFT, State.RETURNED)
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.TODO)
+    proposed_status = models.CharField(
+        _("proposed status"), max_length=20, choices=Status.choices, blank=True
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    review_comment = models.TextField(_("comment of the coordinator"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("last saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "measure__number", "actor__slug"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "measure", "actor"], name="contribution_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} / {self.actor.slug} @ {self.round.slug}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE and self.round.state == Round.State.OPEN
+
+
+class EvidenceLink(models.Model):
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    url = models.URLField(_("address"), max_length=500)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["contribution", "id"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class Assessment(models.Model):
+    """A civil-society organisation's own rating of a measure in a round. It is published beside
+    the official status, never merged into it; only the organisation's assessors edit it."""
+
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+    RATINGS = [*Status.choices, (INSUFFICIENT_INFORMATION, _("insufficient information"))]
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    organisation = models.ForeignKey(
+        Actor, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    rating = models.CharField(_("rating"), max_length=30, choices=RATINGS)
+    commentary = models.TextField(_("commentary"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("last saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "measure__number", "organisation__slug"]
+        verbose_name = _("independent assessment")
+        verbose_name_plural = _("independent assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "measure", "organisation"], name="assessment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug} on {self.measure.number} @ {self.round.slug}"
+
+
+class StatusCorrection(models.Model):
+    """A change to a published status: explicit, with a reason, shown on the public page."""
+
+    status = models.ForeignKey(
+        MeasureStatus,
+        verbose_name=_("measure status"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    old_status = models.CharField(_("old status"), max_length=20, choices=Status.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
+    reason = models.TextField(_("reason"))
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["status", "corrected_at"]
+        verbose_name = _("status correction")
+        verbose_name_plural = _("status corrections")
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.old_status} -> {self.new_status}"
+
+
+class Event(models.Model):
+    """Who did what, when, to which measure and round, and why: the audit trail and timeline."""
+
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="events"
+    )
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(_("what changed"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    # Actions the public may see on a published round's timeline.
+    PUBLIC_ACTIONS = (
+        "reporting.status.decided",
+        "reporting.round.published",
+        "reporting.status.corrected",
+        "reporting.assessment.published",
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

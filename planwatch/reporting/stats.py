@@ -112,7 +112,8 @@ class BudgetTotals:
 def budget_totals(plan: Plan) -> BudgetTotals:
     """Totals per government level and period, specific vs broader, of lines counted in totals."""
     rows = (
-        BudgetLine.objects.filter(plan=plan, in_totals=True)
+        BudgetLine.objects.public()
+        .filter(plan=plan, in_totals=True)
         .values("government__level", "year", "to_year", "nature")
         .annotate(amount=Sum("amount"))
         .order_by()

@@ -1,12 +1,16 @@
 from decimal import Decimal
 
+import markdown as markdown_lib
+import nh3
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from planwatch.lib.i18n import translated
+from planwatch.plans.models import Status
 
 register = template.Library()
 
@@ -22,6 +26,59 @@ def tr(obj: object, field: str) -> str:
         '<span lang="{}">{}</span> <span class="fallback">({})</span>',
         text.lang,
         text.text,
+        _("shown in %(language)s") % {"language": language},
+    )
+
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+}
+
+
+@register.filter
+def markdown(text: str | None) -> str:
+    """Light formatting for narratives, sanitised: no script or raw HTML survives."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
+    return mark_safe(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes={"a": {"href"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="nofollow noopener",
+        )
+    )
+
+
+@register.filter
+def field_text(obj: object, field: str) -> str:
+    return translated(obj, field).text
+
+
+@register.simple_tag
+def trmd(obj: object, field: str) -> str:
+    """A translated Markdown field, rendered safely, marked when it falls back."""
+    text = translated(obj, field)
+    html = markdown(text.text)
+    if not text.is_fallback:
+        return html
+    language = get_language_info(text.lang)["name_translated"]
+    return format_html(
+        '<div lang="{}">{}</div><p class="fallback">({})</p>',
+        text.lang,
+        html,
         _("shown in %(language)s") % {"language": language},
     )
 
@@ -56,3 +113,28 @@ def public_value(observation) -> str:
     if indicator.is_suppressed(observation.value):
         return f"< {indicator.suppress_below}"
     return number(observation.value)
+
+
+@register.filter
+def status_label(code: str) -> str:
+    return str(dict(Status.choices).get(code, code))
+
+
+EVENT_LABELS = {
+    "reporting.round.created": gettext_lazy("round created"),
+    "reporting.round.opened": gettext_lazy("round opened"),
+    "reporting.round.published": gettext_lazy("round published"),
+    "reporting.contribution.saved": gettext_lazy("contribution saved as draft"),
+    "reporting.contribution.submitted": gettext_lazy("contribution submitted"),
+    "reporting.contribution.returned": gettext_lazy("contribution returned"),
+    "reporting.contribution.validated": gettext_lazy("contribution validated"),
+    "reporting.status.decided": gettext_lazy("status decided"),
+    "reporting.status.corrected": gettext_lazy("published status corrected"),
+    "reporting.assessment.saved": gettext_lazy("assessment saved"),
+    "reporting.assessment.published": gettext_lazy("assessment published"),
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))

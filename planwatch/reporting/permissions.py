@@ -1,0 +1,120 @@
+"""Who may do what: one rule per permission, used by pages, exports, the API and the command line.
+
+Each rule is a plain function of the user and the object. Querysets that list what a user may
+see live beside them (``contributions_visible_to``), so no entry point filters on its own.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from planwatch.accounts.models import Role, User
+from planwatch.plans.models import Plan
+
+from .models import Assessment, Contribution, Round
+
+AnyUser = User | AnonymousUser
+
+
+def _roles(user: AnyUser, kind: str) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    cache = getattr(user, "_planwatch_roles", None)
+    if cache is None:
+        cache = list(user.roles.all())
+        user._planwatch_roles = cache
+    return [role for role in cache if role.kind == kind]
+
+
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def coordinates(user: AnyUser, plan: Plan | int) -> bool:
+    """Coordinators of a plan (and site administrators) run its rounds."""
+    plan_id = plan if isinstance(plan, int) else plan.pk
+    return is_admin(user) or any(r.plan_id == plan_id for r in _roles(user, Role.Kind.COORDINATOR))
+
+
+def focal_actor_ids(user: AnyUser) -> set[int]:
+    return {role.actor_id for role in _roles(user, Role.Kind.FOCAL_POINT)}
+
+
+def assessor_organisation_ids(user: AnyUser) -> set[int]:
+    return {role.actor_id for role in _roles(user, Role.Kind.ASSESSOR)}
+
+
+def coordinated_plan_ids(user: AnyUser) -> set[int] | None:
+    """The plans a user coordinates; None means every plan (site administrator)."""
+    if is_admin(user):
+        return None
+    return {role.plan_id for role in _roles(user, Role.Kind.COORDINATOR)}
+
+
+# Rounds ---------------------------------------------------------------------------------------
+
+
+def can_manage_rounds(user: AnyUser, plan: Plan) -> bool:
+    """Create, open, review, decide statuses, publish and correct."""
+    return coordinates(user, plan)
+
+
+def can_see_round(user: AnyUser, round_: Round) -> bool:
+    """Published rounds are public; others are seen by the coordinators and the focal points
+    who have contributions in them."""
+    if round_.state == Round.State.PUBLISHED or coordinates(user, round_.plan_id):
+        return True
+    actors = focal_actor_ids(user)
+    return bool(actors) and round_.contributions.filter(actor_id__in=actors).exists()
+
+
+# Contributions --------------------------------------------------------------------------------
+
+
+def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
+    """A focal point sees their own actors' contributions; a coordinator every contribution of
+    the plans they coordinate. Nobody else sees any (the public sees the decided statuses)."""
+    plans = coordinated_plan_ids(user)
+    if plans is None:
+        return Contribution.objects.all()
+    return Contribution.objects.filter(
+        Q(actor_id__in=focal_actor_ids(user)) | Q(round__plan_id__in=plans)
+    )
+
+
+def can_see_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    return coordinates(user, contribution.round.plan_id) or (
+        contribution.actor_id in focal_actor_ids(user)
+    )
+
+
+def can_edit_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    """Only a focal point of the contribution's actor, only while the round is open and the
+    contribution is to do, a draft or returned."""
+    return contribution.actor_id in focal_actor_ids(user) and contribution.is_editable
+
+
+def can_review_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    return (
+        coordinates(user, contribution.round.plan_id)
+        and contribution.state == Contribution.State.SUBMITTED
+        and contribution.round.state == Round.State.OPEN
+    )
+
+
+# Assessments ----------------------------------------------------------------------------------
+
+
+def can_assess(user: AnyUser, round_: Round, organisation_id: int) -> bool:
+    """Assessors write their own organisation's assessments, on published rounds only.
+    Coordinators cannot edit them."""
+    return round_.state == Round.State.PUBLISHED and organisation_id in assessor_organisation_ids(
+        user
+    )
+
+
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
+    published = Q(is_published=True, round__state=Round.State.PUBLISHED)
+    orgs = assessor_organisation_ids(user)
+    if orgs:
+        return Assessment.objects.filter(published | Q(organisation_id__in=orgs))
+    return Assessment.objects.filter(published)

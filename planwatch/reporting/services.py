@@ -1,0 +1,526 @@
+"""The reporting round, from opening to publication: every operation that touches several
+records. Pages, the API, imports, the command line and tests all call these functions, which
+check permissions themselves (planwatch.reporting.permissions) and record every change.
+
+Saves are optimistic: the caller passes the version it read; when someone saved in between, the
+save raises :class:`Conflict` and nothing is written.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planwatch.accounts.models import User
+from planwatch.lib.i18n import languages
+from planwatch.plans.models import Measure, MeasureActor, Plan, Status
+
+from . import permissions
+from .models import (
+    Assessment,
+    BudgetLine,
+    Contribution,
+    Event,
+    EvidenceLink,
+    MeasureStatus,
+    Round,
+    StatusCorrection,
+)
+
+
+class Conflict(Exception):
+    """Someone saved the same record after the caller read it. Nothing was written."""
+
+    def __init__(self, current: Any):
+        self.current = current
+        super().__init__(_("Someone else saved this in the meantime."))
+
+
+def record(
+    action: str,
+    *,
+    user: User | None,
+    plan: Plan,
+    round_: Round | None = None,
+    measure: Measure | None = None,
+    actor_id: int | None = None,
+    data: dict | None = None,
+    reason: str = "",
+) -> Event:
+    return Event.objects.create(
+        action=action,
+        user=user if user and user.is_authenticated else None,
+        plan=plan,
+        round=round_,
+        measure=measure,
+        actor_id=actor_id,
+        data=data or {},
+        reason=reason,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _bump(model, obj, version: int, **values) -> None:
+    """Write ``values`` only if the row still has ``version``; raise Conflict otherwise."""
+    updated = model.objects.filter(pk=obj.pk, version=version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise Conflict(model.objects.get(pk=obj.pk))
+    obj.refresh_from_db()
+
+
+def _translations(prefix: str, texts: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}_{lang}": (texts.get(lang) or "").strip() for lang in languages()}
+
+
+# Rounds ---------------------------------------------------------------------------------------
+
+
+def create_round(
+    plan: Plan,
+    *,
+    user: User,
+    slug: str,
+    name: dict[str, str],
+    start: dt.date,
+    end: dt.date,
+    deadline: dt.date | None,
+) -> Round:
+    _require(permissions.can_manage_rounds(user, plan))
+    if end < start:
+        raise ValidationError({"end": _("The period ends before it starts.")})
+    if deadline and deadline < start:
+        raise ValidationError({"deadline": _("The deadline is before the period starts.")})
+    if Round.objects.filter(plan=plan, slug=slug).exists():
+        raise ValidationError({"slug": _("This plan already has a round with this short name.")})
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            plan=plan,
+            slug=slug,
+            start=start,
+            end=end,
+            deadline=deadline,
+            **_translations("name", name),
+        )
+        record(
+            "reporting.round.created",
+            user=user,
+            plan=plan,
+            round_=round_,
+            data={"slug": slug, "start": str(start), "end": str(end)},
+        )
+    return round_
+
+
+def open_round(round_: Round, *, user: User) -> int:
+    """Open a draft round: every (measure, responsible actor) pair gets a contribution to do."""
+    _require(permissions.can_manage_rounds(user, round_.plan))
+    if round_.state != Round.State.DRAFT:
+        raise ValidationError(_("Only a draft round can be opened."))
+    with transaction.atomic():
+        pairs = MeasureActor.objects.filter(measure__plan=round_.plan).values_list(
+            "measure_id", "actor_id"
+        )
+        existing = set(round_.contributions.values_list("measure_id", "actor_id"))
+        Contribution.objects.bulk_create(
+            Contribution(round=round_, measure_id=m, actor_id=a)
+            for m, a in pairs
+            if (m, a) not in existing
+        )
+        round_.state = Round.State.OPEN
+        round_.save(update_fields=["state"])
+        count = round_.contributions.count()
+        record(
+            "reporting.round.opened",
+            user=user,
+            plan=round_.plan,
+            round_=round_,
+            data={"contributions": count},
+        )
+    return count
+
+
+def publish_round(round_: Round, *, user: User) -> None:
+    """From now on the round is frozen and public; later changes are explicit corrections."""
+    _require(permissions.can_manage_rounds(user, round_.plan))
+    if round_.state not in (Round.State.OPEN, Round.State.CLOSED):
+        raise ValidationError(_("Only an open or closed round can be published."))
+    with transaction.atomic():
+        round_.state = Round.State.PUBLISHED
+        round_.published_on = timezone.localdate()
+        round_.save(update_fields=["state", "published_on"])
+        record(
+            "reporting.round.published",
+            user=user,
+            plan=round_.plan,
+            round_=round_,
+            data={"statuses": round_.statuses.count()},
+        )
+
+
+# Contributions --------------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetInput:
+    year: int
+    amount: Decimal
+    nature: str
+    stage: str
+
+
+@dataclass
+class ContributionInput:
+    proposed_status: str
+    narrative: dict[str, str]
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (url, label)
+    budget: list[BudgetInput] = field(default_factory=list)
+
+
+def check_contribution(
+    contribution: Contribution, data: ContributionInput, *, submit: bool
+) -> None:
+    """The rules the form shows at its fields; the service enforces them for every caller."""
+    errors: dict[str, list[str]] = {}
+    plan = contribution.round.plan
+    allowed = [code for code, _label in plan.status_choices()]
+    if data.proposed_status and data.proposed_status not in allowed:
+        errors.setdefault("proposed_status", []).append(
+            _("This plan does not use the status “%(status)s”.") % {"status": data.proposed_status}
+        )
+    if submit and not data.proposed_status:
+        errors.setdefault("proposed_status", []).append(_("Choose a status before submitting."))
+    if submit and not any(text.strip() for text in data.narrative.values()):
+        errors.setdefault("narrative", []).append(_("Write what was done before submitting."))
+    years = range(contribution.round.start.year, contribution.round.end.year + 1)
+    for line in data.budget:
+        if line.year not in years:
+            errors.setdefault("budget", []).append(
+                _("%(year)s is outside the round (%(first)s–%(last)s).")
+                % {"year": line.year, "first": years.start, "last": years.stop - 1}
+            )
+        if line.amount < 0 or line.amount > Decimal("10000000000"):
+            errors.setdefault("budget", []).append(
+                _("%(amount)s is not a plausible amount in euro.") % {"amount": line.amount}
+            )
+    for url, _label in data.evidence:
+        if not url.lower().startswith(("http://", "https://")):
+            errors.setdefault("evidence", []).append(
+                _("“%(url)s” is not a web address (http or https).") % {"url": url}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_contribution(
+    contribution: Contribution,
+    data: ContributionInput,
+    *,
+    user: User,
+    version: int,
+    submit: bool = False,
+) -> Contribution:
+    _require(permissions.can_edit_contribution(user, contribution))
+    check_contribution(contribution, data, submit=submit)
+    if contribution.actor.government_id is None and data.budget:
+        raise ValidationError(
+            {"budget": [_("This actor belongs to no government; ask the coordinator.")]}
+        )
+    state = Contribution.State.SUBMITTED if submit else Contribution.State.DRAFT
+    with transaction.atomic():
+        before = _contribution_snapshot(contribution)
+        _bump(
+            Contribution,
+            contribution,
+            version,
+            state=state,
+            proposed_status=data.proposed_status,
+            updated_at=timezone.now(),
+            updated_by=user,
+            **_translations("narrative", data.narrative),
+        )
+        contribution.evidence.all().delete()
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(contribution=contribution, url=url, label=label)
+            for url, label in data.evidence
+        )
+        contribution.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                plan=contribution.round.plan,
+                government_id=contribution.actor.government_id,
+                actor=contribution.actor,
+                measure=contribution.measure,
+                contribution=contribution,
+                year=line.year,
+                amount=line.amount,
+                nature=line.nature,
+                stage=line.stage,
+                source=contribution.round.slug,
+            )
+            for line in data.budget
+        )
+        after = _contribution_snapshot(contribution)
+        record(
+            "reporting.contribution.submitted" if submit else "reporting.contribution.saved",
+            user=user,
+            plan=contribution.round.plan,
+            round_=contribution.round,
+            measure=contribution.measure,
+            actor_id=contribution.actor_id,
+            data=_changes(before, after),
+        )
+    return contribution
+
+
+def _contribution_snapshot(contribution: Contribution) -> dict[str, Any]:
+    snapshot = {
+        "state": contribution.state,
+        "proposed_status": contribution.proposed_status,
+        **{
+            f"narrative_{lang}": getattr(contribution, f"narrative_{lang}") or ""
+            for lang in languages()
+        },
+        "evidence": sorted(contribution.evidence.values_list("url", flat=True)),
+        "budget": sorted(
+            f"{line.year} {line.amount} {line.nature} {line.stage}"
+            for line in contribution.budget_lines.all()
+        ),
+    }
+    return snapshot
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+def return_contribution(
+    contribution: Contribution, *, user: User, version: int, comment: str
+) -> None:
+    _require(permissions.can_review_contribution(user, contribution))
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Say what needs fixing.")]})
+    with transaction.atomic():
+        _bump(
+            Contribution,
+            contribution,
+            version,
+            state=Contribution.State.RETURNED,
+            review_comment=comment.strip(),
+        )
+        record(
+            "reporting.contribution.returned",
+            user=user,
+            plan=contribution.round.plan,
+            round_=contribution.round,
+            measure=contribution.measure,
+            actor_id=contribution.actor_id,
+            reason=comment.strip(),
+        )
+
+
+def validate_contribution(contribution: Contribution, *, user: User, version: int) -> None:
+    _require(permissions.can_review_contribution(user, contribution))
+    with transaction.atomic():
+        _bump(
+            Contribution,
+            contribution,
+            version,
+            state=Contribution.State.VALIDATED,
+            review_comment="",
+        )
+        record(
+            "reporting.contribution.validated",
+            user=user,
+            plan=contribution.round.plan,
+            round_=contribution.round,
+            measure=contribution.measure,
+            actor_id=contribution.actor_id,
+        )
+
+
+# Statuses -------------------------------------------------------------------------------------
+
+STARTED = {Status.IN_PROGRESS, Status.IMPLEMENTED, Status.ONGOING}
+
+
+def propose_status(proposals: Iterable[str]) -> str:
+    """All implemented → implemented; any started → in progress; none → not started."""
+    proposals = [p for p in proposals if p]
+    if proposals and all(p == Status.IMPLEMENTED for p in proposals):
+        return Status.IMPLEMENTED
+    if any(p in STARTED for p in proposals):
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+def proposed_status_for(round_: Round, measure: Measure) -> str:
+    return propose_status(
+        round_.contributions.filter(
+            measure=measure, state=Contribution.State.VALIDATED
+        ).values_list("proposed_status", flat=True)
+    )
+
+
+def decide_status(
+    round_: Round,
+    measure: Measure,
+    *,
+    user: User,
+    status: str,
+    narrative: dict[str, str],
+    reason: str = "",
+    version: int | None = None,
+) -> MeasureStatus:
+    """The coordinator sets a measure's status for an open round. Departing from the status
+    Planwatch proposes needs a written reason."""
+    _require(permissions.can_manage_rounds(user, round_.plan))
+    if round_.state != Round.State.OPEN:
+        raise ValidationError(
+            _(
+                "Statuses are decided while the round is open; "
+                "a published round is changed by a correction."
+            )
+        )
+    if status not in [code for code, _label in round_.plan.status_choices()]:
+        raise ValidationError({"status": [_("This plan does not use this status.")]})
+    proposed = proposed_status_for(round_, measure)
+    if status != proposed and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Planwatch proposes “%(status)s”; explain why you choose otherwise.")
+                    % {"status": Status(proposed).label}
+                ]
+            }
+        )
+    values = {
+        "status": status,
+        "reason": reason.strip() if status != proposed else "",
+        "decided_by": user,
+        **_translations("narrative", narrative),
+    }
+    with transaction.atomic():
+        current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
+        if current is None:
+            if version:
+                raise Conflict(None)
+            current = MeasureStatus.objects.create(round=round_, measure=measure, **values)
+            before = {}
+        else:
+            before = {"status": current.status}
+            _bump(MeasureStatus, current, current.version if version is None else version, **values)
+        record(
+            "reporting.status.decided",
+            user=user,
+            plan=round_.plan,
+            round_=round_,
+            measure=measure,
+            data={"status": [before.get("status"), status], "proposed": proposed},
+            reason=values["reason"],
+        )
+    return current
+
+
+def correct_status(
+    measure_status: MeasureStatus,
+    *,
+    user: User,
+    status: str,
+    reason: str,
+    version: int,
+) -> StatusCorrection:
+    """Change a published status: explicit, logged, and shown on the public page."""
+    round_ = measure_status.round
+    _require(permissions.can_manage_rounds(user, round_.plan))
+    if round_.state != Round.State.PUBLISHED:
+        raise ValidationError(_("Only the statuses of a published round are corrected."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("A correction needs a reason.")]})
+    if status not in [code for code, _label in round_.plan.status_choices()]:
+        raise ValidationError({"status": [_("This plan does not use this status.")]})
+    with transaction.atomic():
+        old = measure_status.status
+        _bump(MeasureStatus, measure_status, version, status=status)
+        correction = StatusCorrection.objects.create(
+            status=measure_status,
+            old_status=old,
+            new_status=status,
+            reason=reason.strip(),
+            corrected_by=user,
+        )
+        record(
+            "reporting.status.corrected",
+            user=user,
+            plan=round_.plan,
+            round_=round_,
+            measure=measure_status.measure,
+            data={"status": [old, status]},
+            reason=reason.strip(),
+        )
+    return correction
+
+
+# Assessments ----------------------------------------------------------------------------------
+
+
+def save_assessment(
+    round_: Round,
+    measure: Measure,
+    organisation_id: int,
+    *,
+    user: User,
+    rating: str,
+    commentary: dict[str, str],
+    publish: bool,
+    version: int | None,
+) -> Assessment:
+    _require(permissions.can_assess(user, round_, organisation_id))
+    ratings = [code for code, _label in Assessment.RATINGS]
+    if rating not in ratings:
+        raise ValidationError({"rating": [_("Choose a rating from the list.")]})
+    values = {
+        "rating": rating,
+        "is_published": publish,
+        "updated_at": timezone.now(),
+        "updated_by": user,
+        **_translations("commentary", commentary),
+    }
+    with transaction.atomic():
+        assessment = Assessment.objects.filter(
+            round=round_, measure=measure, organisation_id=organisation_id
+        ).first()
+        if assessment is None:
+            if version:
+                raise Conflict(None)
+            assessment = Assessment.objects.create(
+                round=round_, measure=measure, organisation_id=organisation_id, **values
+            )
+        else:
+            _bump(
+                Assessment, assessment, assessment.version if version is None else version, **values
+            )
+        record(
+            "reporting.assessment.published" if publish else "reporting.assessment.saved",
+            user=user,
+            plan=round_.plan,
+            round_=round_,
+            measure=measure,
+            actor_id=organisation_id,
+            data={"rating": rating},
+        )
+    return assessment

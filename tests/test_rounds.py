@@ -1,0 +1,342 @@
+"""A reporting round from opening to publication, through the services every entry point uses."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from planwatch.plans.models import MeasureActor
+from planwatch.reporting import services
+from planwatch.reporting.models import Contribution, Event, MeasureStatus, Round
+from planwatch.reporting.services import BudgetInput, Conflict, ContributionInput
+
+from .factories import make_user
+
+
+@pytest.fixture
+def coordinator(nap):
+    return make_user("coordinator@example.org", role="coordinator", plan=nap)
+
+
+@pytest.fixture
+def focal_a(nap):
+    return make_user("justice@example.org", role="focal_point", actor="fod-justitie")
+
+
+@pytest.fixture
+def focal_b(nap):
+    return make_user("opgroeien@example.org", role="focal_point", actor="opgroeien")
+
+
+@pytest.fixture
+def assessor(nap):
+    return make_user("platform@example.org", role="assessor", actor="national-platform")
+
+
+@pytest.fixture
+def round_(nap, coordinator) -> Round:
+    round_ = services.create_round(
+        nap,
+        user=coordinator,
+        slug="2024",
+        name={"en": "Round 2024", "fr": "Cycle 2024"},
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 12, 31),
+        deadline=dt.date(2025, 1, 31),
+    )
+    services.open_round(round_, user=coordinator)
+    return round_
+
+
+@pytest.fixture
+def item(round_, focal_a) -> Contribution:
+    """A contribution of FPS Justice (focal_a's actor)."""
+    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
+
+
+def filled(status="in_progress", text="Work has started.", **extra) -> ContributionInput:
+    return ContributionInput(proposed_status=status, narrative={"en": text}, **extra)
+
+
+def test_opening_creates_one_contribution_per_measure_and_actor(nap, round_):
+    assert round_.state == Round.State.OPEN
+    pairs = set(
+        MeasureActor.objects.filter(measure__plan=nap).values_list("measure_id", "actor_id")
+    )
+    assert set(round_.contributions.values_list("measure_id", "actor_id")) == pairs
+    assert set(round_.contributions.values_list("state", flat=True)) == {"todo"}
+
+
+def test_a_whole_round(nap, round_, item, focal_a, coordinator, assessor):
+    measure = item.measure
+    services.save_contribution(
+        item,
+        filled(
+            evidence=[("https://example.org/a", "Report")],
+            budget=[BudgetInput(2024, Decimal("1234.56"), "specific", "spent")],
+        ),
+        user=focal_a,
+        version=0,
+    )
+    assert item.state == "draft"
+    services.save_contribution(item, filled(), user=focal_a, version=item.version, submit=True)
+    assert item.state == "submitted"
+    services.return_contribution(
+        item, user=coordinator, version=item.version, comment="Add the figures."
+    )
+    assert (item.state, item.review_comment) == ("returned", "Add the figures.")
+    services.save_contribution(
+        item,
+        filled("implemented", "Done, 3 sessions."),
+        user=focal_a,
+        version=item.version,
+        submit=True,
+    )
+    services.validate_contribution(item, user=coordinator, version=item.version)
+    assert item.state == "validated"
+    others = round_.contributions.filter(measure=measure).exclude(pk=item.pk)
+    expected = "implemented" if not others.exists() else "not_started"
+    assert services.proposed_status_for(round_, measure) == expected
+    decided = services.decide_status(
+        round_,
+        measure,
+        user=coordinator,
+        status="implemented",
+        narrative={"en": "Done."},
+        reason="" if expected == "implemented" else "Seen it done.",
+    )
+    services.publish_round(round_, user=coordinator)
+    round_.refresh_from_db()
+    assert round_.state == "published" and round_.published_on
+    correction = services.correct_status(
+        decided,
+        user=coordinator,
+        status="in_progress",
+        reason="One part is still running.",
+        version=decided.version,
+    )
+    assert correction.old_status == "implemented"
+    assessment = services.save_assessment(
+        round_,
+        measure,
+        assessor.roles.get().actor_id,
+        user=assessor,
+        rating="not_started",
+        commentary={"en": "We saw nothing."},
+        publish=True,
+        version=None,
+    )
+    assert assessment.is_published
+    actions = list(
+        Event.objects.filter(round=round_, measure=measure).values_list("action", flat=True)
+    )
+    for action in (
+        "reporting.contribution.saved",
+        "reporting.contribution.submitted",
+        "reporting.contribution.returned",
+        "reporting.contribution.validated",
+        "reporting.status.decided",
+        "reporting.status.corrected",
+        "reporting.assessment.published",
+    ):
+        assert action in actions
+    assert Event.objects.filter(round=round_, action="reporting.round.published").exists()
+
+
+@pytest.mark.parametrize(
+    ("proposals", "expected"),
+    [
+        (["implemented", "implemented"], "implemented"),
+        (["implemented", "in_progress"], "in_progress"),
+        (["implemented", "not_started"], "in_progress"),
+        (["not_started", ""], "not_started"),
+        ([], "not_started"),
+    ],
+)
+def test_proposed_status(proposals, expected):
+    assert services.propose_status(proposals) == expected
+
+
+def test_overriding_the_proposal_needs_a_reason(round_, item, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.decide_status(
+            round_, item.measure, user=coordinator, status="implemented", narrative={"en": "x"}
+        )
+    assert "reason" in error.value.message_dict
+    assert not MeasureStatus.objects.filter(round=round_).exists()
+    services.decide_status(
+        round_,
+        item.measure,
+        user=coordinator,
+        status="implemented",
+        narrative={"en": "x"},
+        reason="Confirmed by the minister's office.",
+    )
+
+
+def test_two_people_saving_the_same_contribution_conflict(item, focal_a, nap):
+    colleague = make_user("colleague@example.org", role="focal_point", actor="fod-justitie")
+    services.save_contribution(item, filled(text="Mine"), user=focal_a, version=0)
+    stale = Contribution.objects.get(pk=item.pk)
+    stale_version = 0
+    with pytest.raises(Conflict) as error:
+        services.save_contribution(
+            stale, filled(text="Theirs"), user=colleague, version=stale_version
+        )
+    assert error.value.current.narrative_en == "Mine"
+    item.refresh_from_db()
+    assert item.narrative_en == "Mine"
+
+
+def test_two_coordinators_deciding_the_same_status_conflict(round_, item, coordinator, nap):
+    other = make_user("other@example.org", role="coordinator", plan=nap)
+    first = services.decide_status(
+        round_, item.measure, user=coordinator, status="not_started", narrative={"en": "A"}
+    )
+    version = first.version
+    services.decide_status(
+        round_,
+        item.measure,
+        user=other,
+        status="not_started",
+        narrative={"en": "B"},
+        version=version,
+    )
+    with pytest.raises(Conflict):
+        services.decide_status(
+            round_,
+            item.measure,
+            user=coordinator,
+            status="not_started",
+            narrative={"en": "C"},
+            version=version,
+        )
+    assert MeasureStatus.objects.get(round=round_, measure=item.measure).narrative_en == "B"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (filled(status="abandoned"), "proposed_status"),
+        (filled(status=""), "proposed_status"),
+        (filled(text=""), "narrative"),
+        (filled(budget=[BudgetInput(2024, Decimal(-1), "specific", "spent")]), "budget"),
+        (filled(budget=[BudgetInput(2024, Decimal("1e12"), "specific", "spent")]), "budget"),
+        (filled(budget=[BudgetInput(2019, Decimal(5), "specific", "spent")]), "budget"),
+        (filled(evidence=[("javascript:alert(1)", "x")]), "evidence"),
+    ],
+)
+def test_invalid_contributions_change_nothing(item, focal_a, data, field):
+    with pytest.raises(ValidationError) as error:
+        services.save_contribution(item, data, user=focal_a, version=0, submit=True)
+    assert field in error.value.message_dict
+    item.refresh_from_db()
+    assert (item.state, item.version, item.narrative_en) == ("todo", 0, None)
+    assert not item.budget_lines.exists() and not item.evidence.exists()
+
+
+def test_focal_points_edit_only_their_own_editable_contributions(
+    round_, item, focal_a, focal_b, coordinator, assessor
+):
+    for user in (focal_b, coordinator, assessor):
+        with pytest.raises(PermissionDenied):
+            services.save_contribution(item, filled(), user=user, version=0)
+    services.save_contribution(item, filled(), user=focal_a, version=0, submit=True)
+    with pytest.raises(PermissionDenied):  # submitted: no longer editable
+        services.save_contribution(item, filled(), user=focal_a, version=item.version)
+
+
+def test_only_coordinators_review_and_decide(round_, item, focal_a, focal_b, assessor):
+    services.save_contribution(item, filled(), user=focal_a, version=0, submit=True)
+    for user in (focal_a, focal_b, assessor):
+        with pytest.raises(PermissionDenied):
+            services.validate_contribution(item, user=user, version=item.version)
+        with pytest.raises(PermissionDenied):
+            services.decide_status(
+                round_, item.measure, user=user, status="not_started", narrative={}
+            )
+        with pytest.raises(PermissionDenied):
+            services.publish_round(round_, user=user)
+
+
+def test_a_published_round_is_frozen(round_, item, focal_a, coordinator):
+    services.decide_status(
+        round_, item.measure, user=coordinator, status="not_started", narrative={"en": "x"}
+    )
+    services.publish_round(round_, user=coordinator)
+    item.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.save_contribution(item, filled(), user=focal_a, version=item.version)
+    with pytest.raises(ValidationError):
+        services.decide_status(
+            round_, item.measure, user=coordinator, status="implemented", narrative={}, reason="x"
+        )
+    status = MeasureStatus.objects.get(round=round_, measure=item.measure)
+    with pytest.raises(ValidationError):
+        services.correct_status(
+            status, user=coordinator, status="implemented", reason=" ", version=status.version
+        )
+
+
+def test_assessors_assess_published_rounds_for_their_own_organisation(
+    nap, round_, item, assessor, coordinator, focal_a
+):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = assessor.roles.get().actor_id
+    with pytest.raises(PermissionDenied):  # the round is not published
+        services.save_assessment(
+            round_,
+            item.measure,
+            platform,
+            user=assessor,
+            rating="not_started",
+            commentary={},
+            publish=True,
+            version=None,
+        )
+    for user in (coordinator, focal_a):
+        with pytest.raises(PermissionDenied):
+            services.save_assessment(
+                interim,
+                item.measure,
+                platform,
+                user=user,
+                rating="not_started",
+                commentary={},
+                publish=True,
+                version=None,
+            )
+    other_org = item.actor_id
+    with pytest.raises(PermissionDenied):
+        services.save_assessment(
+            interim,
+            item.measure,
+            other_org,
+            user=assessor,
+            rating="not_started",
+            commentary={},
+            publish=True,
+            version=None,
+        )
+    with pytest.raises(ValidationError):
+        services.save_assessment(
+            interim,
+            item.measure,
+            platform,
+            user=assessor,
+            rating="great",
+            commentary={},
+            publish=True,
+            version=None,
+        )
+    services.save_assessment(
+        interim,
+        item.measure,
+        platform,
+        user=assessor,
+        rating="insufficient_information",
+        commentary={"en": "?"},
+        publish=True,
+        version=None,
+    )
