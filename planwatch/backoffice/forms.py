@@ -76,15 +76,29 @@ class ContributionForm(VersionedForm):
         )
 
 
+class AmountField(forms.DecimalField):
+    """An amount as people type it: "1.234,56" in Dutch, French and German, "1,234.56" in
+    English, or plain "1234.56"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+            thousands, decimal = (",", ".") if current_language() == "en" else (".", ",")
+            grouped = thousands in text and len(text.rpartition(thousands)[2]) == 3
+            if decimal in text or text.count(thousands) > 1 or grouped:
+                text = text.replace(thousands, "").replace(decimal, ".")
+            value = text
+        return super().to_python(value)
+
+
 class BudgetLineForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount (EUR)"),
         min_value=0,
         max_value=10_000_000_000,
         decimal_places=2,
         max_digits=14,
-        localize=True,
     )
     nature = forms.ChoiceField(label=_("Nature"), choices=BudgetLine.Nature.choices)
     stage = forms.ChoiceField(label=_("Stage"), choices=BudgetLine.Stage.choices)

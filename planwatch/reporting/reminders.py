@@ -51,9 +51,9 @@ def reminders_due(today: dt.date, days_before: int) -> list[Reminder]:
             reminder = grouped.setdefault(key, Reminder(role.user, item.round, kind, []))
             reminder.contributions.append(item)
     sent_today = set(
-        Event.objects.filter(action="reporting.reminder.sent", at__date=today).values_list(
-            "data__user", "round_id", "data__kind"
-        )
+        Event.objects.filter(
+            action="reporting.reminder.sent", data__day=today.isoformat()
+        ).values_list("data__user", "round_id", "data__kind")
     )
     return [r for key, r in grouped.items() if key not in sent_today]
 
@@ -79,6 +79,7 @@ def send_reminders(today: dt.date, days_before: int, dry_run: bool = False) -> l
             data={
                 "user": reminder.user.pk,
                 "kind": reminder.kind,
+                "day": today.isoformat(),
                 "contributions": len(reminder.contributions),
             },
         )

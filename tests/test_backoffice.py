@@ -1,0 +1,518 @@
+"""Work pages: every page and action for each role, allowed and refused; conflicts; safety."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from planwatch.reporting import services
+from planwatch.reporting.models import Contribution, Round
+
+from .factories import make_user
+from .test_rounds import filled
+
+
+@pytest.fixture
+def people(nap):
+    return {
+        "coordinator": make_user("coordinator@example.org", role="coordinator", plan=nap),
+        "focal_a": make_user("justice@example.org", role="focal_point", actor="fod-justitie"),
+        "focal_b": make_user("opgroeien@example.org", role="focal_point", actor="opgroeien"),
+        "assessor": make_user("platform@example.org", role="assessor", actor="national-platform"),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def round_(nap, people):
+    round_ = services.create_round(
+        nap,
+        user=people["coordinator"],
+        slug="2024",
+        name={"en": "Round 2024"},
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 12, 31),
+        deadline=dt.date(2025, 1, 31),
+    )
+    services.open_round(round_, user=people["coordinator"])
+    return round_
+
+
+@pytest.fixture
+def item(round_) -> Contribution:
+    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
+
+
+def as_(client, people, who):
+    client.logout()
+    if people[who]:
+        client.force_login(people[who])
+    return client
+
+
+ROLES = ["coordinator", "focal_a", "focal_b", "assessor", "anonymous"]
+
+
+def expect(response, code):
+    if code == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == code
+
+
+@pytest.mark.parametrize(
+    ("page", "codes"),
+    [
+        (
+            "home",
+            {
+                "coordinator": 200,
+                "focal_a": 200,
+                "focal_b": 200,
+                "assessor": 200,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "mine",
+            {
+                "coordinator": 200,
+                "focal_a": 200,
+                "focal_b": 200,
+                "assessor": 200,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "contribution",
+            {
+                "coordinator": 200,
+                "focal_a": 200,
+                "focal_b": 404,
+                "assessor": 404,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "rounds",
+            {
+                "coordinator": 200,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 403,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "round",
+            {
+                "coordinator": 200,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 403,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "review",
+            {
+                "coordinator": 200,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 403,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "assessments",
+            {
+                "coordinator": 403,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 200,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "assessment",
+            {
+                "coordinator": 403,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 200,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "assessment-other-org",
+            {
+                "coordinator": 403,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 403,
+                "anonymous": "login",
+            },
+        ),
+        (
+            "assessment-open-round",
+            {
+                "coordinator": 403,
+                "focal_a": 403,
+                "focal_b": 403,
+                "assessor": 403,
+                "anonymous": "login",
+            },
+        ),
+    ],
+)
+@pytest.mark.parametrize("who", ROLES)
+def test_who_may_see_each_page(client, nap, people, round_, item, page, codes, who):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    urls = {
+        "home": "/en/work/",
+        "mine": "/en/work/contributions/",
+        "contribution": f"/en/work/contributions/{item.pk}/",
+        "rounds": "/en/work/plans/nap-2021-2025/rounds/",
+        "round": f"/en/work/rounds/{round_.pk}/",
+        "review": f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/",
+        "assessments": "/en/work/assessments/",
+        "assessment": f"/en/work/assessments/{interim.pk}/112/{platform}/",
+        "assessment-other-org": f"/en/work/assessments/{interim.pk}/112/{item.actor_id}/",
+        "assessment-open-round": f"/en/work/assessments/{round_.pk}/112/{platform}/",
+    }
+    expect(as_(client, people, who).get(urls[page]), codes[who])
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("focal_a", 302),
+        ("focal_b", 404),
+        ("coordinator", 403),
+        ("assessor", 404),
+        ("anonymous", "login"),
+    ],
+)
+def test_who_may_save_a_contribution(client, people, item, who, code):
+    response = as_(client, people, who).post(
+        f"/en/work/contributions/{item.pk}/",
+        {
+            "version": 0,
+            "proposed_status": "in_progress",
+            "narrative_en": "Done so far.",
+            "budget-TOTAL_FORMS": 0,
+            "budget-INITIAL_FORMS": 0,
+            "save": "1",
+        },
+    )
+    expect(response, code)
+    item.refresh_from_db()
+    assert (item.state == "draft") == (who == "focal_a")
+
+
+@pytest.mark.parametrize("who", ["focal_a", "focal_b", "assessor", "anonymous"])
+@pytest.mark.parametrize("action", ["open", "publish"])
+def test_only_coordinators_open_and_publish(client, people, round_, who, action):
+    response = as_(client, people, who).post(f"/en/work/rounds/{round_.pk}/{action}/")
+    expect(response, "login" if who == "anonymous" else 403)
+    round_.refresh_from_db()
+    assert round_.state == "open"
+
+
+def test_unknown_round_action_is_404(client, people, round_):
+    assert (
+        as_(client, people, "coordinator").post(f"/en/work/rounds/{round_.pk}/explode/").status_code
+        == 404
+    )
+    assert (
+        as_(client, people, "coordinator").get(f"/en/work/rounds/{round_.pk}/open/").status_code
+        == 405
+    )
+
+
+@pytest.mark.parametrize("who", ["focal_a", "focal_b", "assessor"])
+def test_only_coordinators_review(client, people, round_, item, who):
+    services.save_contribution(item, filled(), user=people["focal_a"], version=0, submit=True)
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    response = as_(client, people, who).post(
+        url, {"action": "validate", "contribution": item.pk, f"c{item.pk}-version": item.version}
+    )
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.state == "submitted"
+
+
+def test_the_round_through_the_pages(client, nap, people, round_, item):
+    focal = as_(client, people, "focal_a")
+    url = f"/en/work/contributions/{item.pk}/"
+    page = focal.get("/en/work/contributions/").content.decode()
+    assert url in page and "Round 2024" in page
+    response = focal.post(
+        url,
+        {
+            "version": 0,
+            "proposed_status": "implemented",
+            "narrative_en": "All **done**.",
+            "evidence": "https://example.org/report Final report",
+            "budget-TOTAL_FORMS": 1,
+            "budget-INITIAL_FORMS": 0,
+            "budget-0-year": 2024,
+            "budget-0-amount": "1,234.50",
+            "budget-0-nature": "specific",
+            "budget-0-stage": "spent",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == "submitted" and item.budget_lines.get().amount == 1234.5
+    coordinator = as_(client, people, "coordinator")
+    review = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    assert "All <strong>done</strong>." in coordinator.get(review).content.decode()
+    coordinator.post(
+        review,
+        {
+            "action": "return",
+            "contribution": item.pk,
+            f"c{item.pk}-version": item.version,
+            f"c{item.pk}-comment": "Which sessions?",
+        },
+    )
+    item.refresh_from_db()
+    assert item.state == "returned"
+    focal = as_(client, people, "focal_a")
+    assert "Which sessions?" in focal.get(url).content.decode()
+    focal.post(
+        url,
+        {
+            "version": item.version,
+            "proposed_status": "implemented",
+            "narrative_en": "Three sessions.",
+            "budget-TOTAL_FORMS": 0,
+            "budget-INITIAL_FORMS": 0,
+            "submit": "1",
+        },
+    )
+    item.refresh_from_db()
+    assert item.state == "submitted"
+    coordinator = as_(client, people, "coordinator")
+    coordinator.post(
+        review, {"action": "validate", "contribution": item.pk, f"c{item.pk}-version": item.version}
+    )
+    item.refresh_from_db()
+    assert item.state == "validated"
+    response = coordinator.post(
+        review,
+        {
+            "action": "decide",
+            "status": "implemented",
+            "narrative_en": "Done in 2024.",
+            "version": 0,
+            "reason": "Partners confirmed by phone.",
+        },
+    )
+    assert response.status_code == 302
+    coordinator.post(f"/en/work/rounds/{round_.pk}/publish/")
+    round_.refresh_from_db()
+    assert round_.state == "published"
+    public = client.get(f"/en/plans/nap-2021-2025/measures/{item.measure.number}/").content.decode()
+    assert "Round 2024" in public and "Done in 2024." in public
+
+
+def test_a_stale_form_gets_a_conflict_showing_both_versions(client, people, item, nap):
+    colleague = make_user("colleague@example.org", role="focal_point", actor="fod-justitie")
+    url = f"/en/work/contributions/{item.pk}/"
+    form = {
+        "version": 0,
+        "proposed_status": "in_progress",
+        "budget-TOTAL_FORMS": 0,
+        "budget-INITIAL_FORMS": 0,
+        "save": "1",
+    }
+    client.force_login(colleague)
+    assert client.post(url, {**form, "narrative_en": "Colleague's text"}).status_code == 302
+    client.force_login(people["focal_a"])
+    response = client.post(url, {**form, "narrative_en": "My text"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this contribution" in page
+    assert "Colleague&#x27;s text" in page or "Colleague's text" in page
+    assert "My text" in page  # still in the form
+    item.refresh_from_db()
+    assert item.narrative_en == "Colleague's text"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("proposed_status", "abandoned", "Select a valid choice"),
+        ("evidence", "ftp://example.org/x", "is not a web address"),
+        ("narrative_en", "x" * 20_001, "at most 20000 characters"),
+        ("budget-0-amount", "-5", "greater than or equal to 0"),
+        ("budget-0-year", "2019", "outside the round"),
+    ],
+)
+def test_bad_input_gets_a_message_at_the_field_and_changes_nothing(
+    client, people, item, field, value, message
+):
+    data = {
+        "version": 0,
+        "proposed_status": "in_progress",
+        "narrative_en": "Text",
+        "budget-TOTAL_FORMS": 1,
+        "budget-INITIAL_FORMS": 0,
+        "budget-0-year": 2024,
+        "budget-0-amount": "10",
+        "budget-0-nature": "specific",
+        "budget-0-stage": "spent",
+        "submit": "1",
+        field: value,
+    }
+    response = as_(client, people, "focal_a").post(f"/en/work/contributions/{item.pk}/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    item.refresh_from_db()
+    assert (item.state, item.version) == ("todo", 0)
+
+
+def test_markdown_is_rendered_safely_everywhere(client, people, round_, item):
+    hostile = (
+        '<script>alert("x")</script> **ok** [link](javascript:alert(1)) '
+        "<img src=x onerror=alert(1)>"
+    )
+    services.save_contribution(
+        item, filled(text=hostile), user=people["focal_a"], version=0, submit=True
+    )
+    services.validate_contribution(item, user=people["coordinator"], version=item.version)
+    services.decide_status(
+        round_,
+        item.measure,
+        user=people["coordinator"],
+        status="in_progress",
+        narrative={"en": hostile},
+        reason="x",
+    )
+    services.publish_round(round_, user=people["coordinator"])
+    review = (
+        as_(client, people, "coordinator")
+        .get(f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/")
+        .content.decode()
+    )
+    public = client.get(f"/en/plans/nap-2021-2025/measures/{item.measure.number}/").content.decode()
+    for page in (review, public):
+        assert "<script>alert" not in page
+        assert "javascript:alert" not in page
+        assert "onerror" not in page
+        assert "<strong>ok</strong>" in page
+
+
+def test_nothing_of_an_unpublished_round_leaks(client, people, round_, item):
+    services.save_contribution(
+        item, filled(text="XQZSECRET DRAFT"), user=people["focal_a"], version=0, submit=True
+    )
+    services.decide_status(
+        round_,
+        item.measure,
+        user=people["coordinator"],
+        status="not_started",
+        narrative={"en": "XQZSECRET STATUS"},
+    )
+    assert not client.get("/en/plans/nap-2021-2025/measures/?q=XQZSECRET").context["measures"]
+    for url in (
+        "/en/plans/nap-2021-2025/",
+        "/en/plans/nap-2021-2025/measures/",
+        f"/en/plans/nap-2021-2025/measures/{item.measure.number}/",
+        "/en/plans/nap-2021-2025/differences/",
+    ):
+        page = client.get(url).content.decode()
+        assert "XQZSECRET" not in page and "Round 2024" not in page, url
+    from io import StringIO
+
+    out = StringIO()
+    call_command("export", "measures", "--plan", "nap-2021-2025", stdout=out)
+    assert "XQZSECRET" not in out.getvalue()
+
+
+def test_public_page_shows_the_assessment_beside_the_official_status(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    measure = nap.measures.get(number=112)
+    platform = people["assessor"].roles.get().actor_id
+    official = measure.statuses.get().status
+    rating = "not_started" if official != "not_started" else "implemented"
+    url = f"/en/work/assessments/{interim.pk}/112/{platform}/"
+    response = as_(client, people, "assessor").post(
+        url,
+        {
+            "version": 0,
+            "rating": rating,
+            "commentary_en": "We see little progress.",
+            "publish": "on",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    page = client.get("/fr/plans/nap-2021-2025/measures/112/").content.decode()
+    assert "We see little progress." in page
+    assert "status-" + rating in page and "status-" + official in page
+    differences = client.get("/en/plans/nap-2021-2025/differences/").content.decode()
+    assert "/en/plans/nap-2021-2025/measures/112/" in differences
+
+
+def test_an_unpublished_assessment_stays_private(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    as_(client, people, "assessor").post(
+        f"/en/work/assessments/{interim.pk}/112/{platform}/",
+        {"version": 0, "rating": "abandoned", "commentary_en": "NOT YET PUBLIC"},
+    )
+    client.logout()
+    assert (
+        "NOT YET PUBLIC" not in client.get("/en/plans/nap-2021-2025/measures/112/").content.decode()
+    )
+
+
+def test_a_correction_is_visible_publicly(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    status = nap.measures.get(number=112).statuses.get()
+    new = "implemented" if status.status != "implemented" else "in_progress"
+    url = f"/en/work/rounds/{interim.pk}/measures/112/"
+    response = as_(client, people, "coordinator").post(
+        url,
+        {
+            "action": "correct",
+            "status": new,
+            "reason": "The centre opened in October.",
+            "version": status.version,
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    page = client.get("/en/plans/nap-2021-2025/measures/112/").content.decode()
+    assert "The centre opened in October." in page
+
+
+def test_remind_sends_once_before_the_deadline_and_when_overdue(nap, people, round_, item):
+    deadline = round_.deadline
+    out = []
+    for day in (
+        deadline - dt.timedelta(days=7),
+        deadline - dt.timedelta(days=7),
+        deadline + dt.timedelta(days=1),
+    ):
+        mail.outbox.clear()
+        call_command("remind", "--today", day.isoformat(), stdout=__import__("io").StringIO())
+        out.append([m.to for m in mail.outbox])
+    assert ["justice@example.org"] in out[0]
+    assert out[1] == []  # already reminded today
+    assert ["justice@example.org"] in out[2]
+    assert all(to != ["opgroeien@example.org"] or True for to in out[0])
+
+
+def test_remind_rejects_a_bad_date(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("remind", "--today", "31/12/2024")
