@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
@@ -12,9 +15,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Tests speak plain HTTP to the test client and read static files from the apps.
-    settings.SECURE_SSL_REDIRECT = False
+def _fast_test_settings(settings):
+    # Tests read static files from the apps, without collectstatic, and hash test passwords
+    # quickly (tests/test_accounts.py checks the real Argon2 set-up).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -24,3 +28,55 @@ def _plain_http(settings):
 @pytest.fixture
 def nap(db) -> Plan:
     return Plan.objects.get(slug="nap-2021-2025")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: their live server empties the database when they end."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A real headless Chromium (Debian's package), driven by Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    missing = (
+        "Playwright is not installed"
+        if sync_playwright is None
+        else f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if not CHROMIUM.exists()
+        else ""
+    )
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: CI must run the browser tests")
+        pytest.skip(missing)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_nap(live_server, transactional_db) -> Plan:
+    """The NAP in a database the live server shares (reloaded if an earlier live test
+    emptied it)."""
+    plan = Plan.objects.filter(slug="nap-2021-2025").first()
+    if plan is None:
+        load_dataset(NAP_DATASET)
+        plan = Plan.objects.get(slug="nap-2021-2025")
+    return plan

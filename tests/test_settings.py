@@ -103,14 +103,17 @@ def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _attempt in range(100):
+        # Start-up collects and compresses the static files first: allow it time.
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read().decode()
             try:
                 urllib.request.urlopen(base + "/en/", timeout=2)
                 break
             except urllib.error.HTTPError:
                 break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.5)
         with urllib.request.urlopen(base + "/en/", timeout=5) as response:
             assert response.status == 200  # no plan loaded: the list of plans
             assert b"No plan has been loaded yet." in response.read()

@@ -100,8 +100,9 @@ class BudgetLineForm(forms.Form):
         decimal_places=2,
         max_digits=14,
     )
-    nature = forms.ChoiceField(label=_("Nature"), choices=BudgetLine.Nature.choices)
-    stage = forms.ChoiceField(label=_("Stage"), choices=BudgetLine.Stage.choices)
+    # A blank first choice, so that an untouched extra row counts as empty.
+    nature = forms.ChoiceField(label=_("Nature"), choices=[("", "—"), *BudgetLine.Nature.choices])
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *BudgetLine.Stage.choices])
 
     def to_input(self) -> BudgetInput | None:
         if not self.has_changed() or self.cleaned_data.get("DELETE"):
