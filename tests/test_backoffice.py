@@ -516,3 +516,21 @@ def test_remind_rejects_a_bad_date(db):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("remind", "--today", "31/12/2024")
+
+
+def test_field_errors_are_tied_to_their_fields(client, people, item):
+    response = as_(client, people, "focal_a").post(
+        f"/en/work/contributions/{item.pk}/",
+        {
+            "version": 0,
+            "proposed_status": "in_progress",
+            "evidence": "not a link",
+            "budget-TOTAL_FORMS": 0,
+            "budget-INITIAL_FORMS": 0,
+            "submit": "1",
+        },
+    )
+    page = response.content.decode()
+    assert 'aria-describedby="id_evidence_helptext id_evidence_error"' in page
+    assert 'aria-invalid="true"' in page
+    assert 'id="id_evidence_error" role="alert"' in page

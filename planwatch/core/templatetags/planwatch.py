@@ -138,3 +138,17 @@ EVENT_LABELS = {
 @register.filter
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
+
+
+@register.filter
+def with_descriptions(field) -> str:
+    """A form field's widget tied to its help text and its errors, for screen readers."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
