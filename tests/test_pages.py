@@ -147,6 +147,7 @@ PAGES = {
     "measures": ("/en/plans/{slug}/measures/", 9),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
     "measure": ("/en/plans/{slug}/measures/7/", 10),
+    "coverage": ("/en/plans/{slug}/coverage/", 5),
 }
 
 
@@ -158,3 +159,21 @@ def test_pages_use_a_fixed_number_of_queries(client, db, page):
     small_count = _queries(client, url.format(slug=small.slug))
     large_count = _queries(client, url.format(slug=large.slug))
     assert (small_count, large_count) == (expected, expected)
+
+
+def test_convention_coverage_lists_articles_and_gaps(client, nap):
+    response = client.get("/en/plans/nap-2021-2025/coverage/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    served = nap.measures.filter(provisions__framework__slug="istanbul-convention").first()
+    assert f'href="/en/plans/nap-2021-2025/measures/{served.number}/"' in page
+    assert "No measure serves this provision." in page
+    assert page.count("<tr") > 81
+
+
+def test_pages_answer_304_when_unchanged(client, nap):
+    first = client.get("/en/plans/nap-2021-2025/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/en/plans/nap-2021-2025/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert not again.content

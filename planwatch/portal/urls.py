@@ -9,4 +9,5 @@ urlpatterns = [
     path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
     path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),
     path("plans/<slug:plan>/differences/", views.differences, name="differences"),
+    path("plans/<slug:plan>/coverage/", views.coverage, name="coverage"),
 ]

@@ -174,3 +174,37 @@ def _provisions():
     from planwatch.plans.models import Provision
 
     return Provision.objects.select_related("framework").order_by("framework__slug", "order")
+
+
+def coverage(request: HttpRequest, plan: str) -> HttpResponse:
+    """Each Istanbul Convention article (and each GREVIO recommendation) with the measures that
+    serve it and their status in the latest published round; articles no measure serves stand
+    out."""
+    from planwatch.plans.models import Framework, Provision
+
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    round_ = Round.objects.latest_published(plan_obj)
+    measures = (
+        Measure.objects.filter(plan=plan_obj)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=MeasureStatus.objects.filter(round=round_),
+                to_attr="current_status",
+            )
+        )
+    )
+    frameworks = Framework.objects.prefetch_related(
+        Prefetch(
+            "provisions",
+            queryset=Provision.objects.order_by("order").prefetch_related(
+                Prefetch("measures", queryset=measures, to_attr="plan_measures")
+            ),
+        )
+    ).order_by("slug")
+    return render(
+        request,
+        "portal/coverage.html",
+        {"plan": plan_obj, "round": round_, "frameworks": frameworks},
+    )
