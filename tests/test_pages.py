@@ -148,6 +148,7 @@ PAGES = {
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
     "measure": ("/en/plans/{slug}/measures/7/", 10),
     "coverage": ("/en/plans/{slug}/coverage/", 5),
+    "indicator": ("/en/plans/{slug}/indicators/ind/", 4),
 }
 
 
@@ -177,3 +178,31 @@ def test_pages_answer_304_when_unchanged(client, nap):
     again = client.get("/en/plans/nap-2021-2025/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert not again.content
+
+
+def test_indicator_page_has_a_chart_and_its_table(client, nap):
+    response = client.get("/en/plans/nap-2021-2025/indicators/zsg-registrations/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<svg" in page and 'role="img"' in page
+    assert "3,287" in page and "8,230" in page
+    assert client.get("/en/plans/nap-2021-2025/indicators/").status_code == 200
+    assert client.get("/en/plans/nap-2021-2025/indicators/nope/").status_code == 404
+    by_city = client.get("/en/plans/nap-2021-2025/indicators/zsg-centres-opened/?by=city")
+    assert by_city.status_code == 200 and "Aarlen" in by_city.content.decode()
+    assert (
+        client.get("/en/plans/nap-2021-2025/indicators/zsg-registrations/?by=bogus").status_code
+        == 200
+    )
+
+
+def test_small_counts_are_suppressed_on_the_indicator_page(client, nap):
+    from planwatch.indicators.models import Indicator
+
+    indicator = Indicator.objects.get(plan=nap, code="zsg-registrations")
+    indicator.observations.create(period="2023", start="2023-01-01", end="2023-12-31", value=3)
+    indicator.suppress_below = 5
+    indicator.save()
+    page = client.get("/en/plans/nap-2021-2025/indicators/zsg-registrations/").content.decode()
+    assert "&lt; 5" in page
+    assert ">3<" not in page

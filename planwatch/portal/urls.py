@@ -1,13 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "portal"
 urlpatterns = [
+    path("", include("planwatch.portal.download_urls")),
     path("", views.home, name="home"),
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
     path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),
     path("plans/<slug:plan>/differences/", views.differences, name="differences"),
     path("plans/<slug:plan>/coverage/", views.coverage, name="coverage"),
+    path("plans/<slug:plan>/indicators/", views.indicator_list, name="indicators"),
+    path("plans/<slug:plan>/indicators/<slug:code>/", views.indicator_detail, name="indicator"),
 ]

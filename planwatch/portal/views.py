@@ -208,3 +208,67 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
         "portal/coverage.html",
         {"plan": plan_obj, "round": round_, "frameworks": frameworks},
     )
+
+
+def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    indicators = Indicator.objects.filter(plan=plan_obj).order_by("order", "code")
+    return render(request, "portal/indicators.html", {"plan": plan_obj, "indicators": indicators})
+
+
+def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+    """An indicator's observations as a chart and the same data as a table. Counts under the
+    indicator's threshold are shown as "< N" and left out of the chart."""
+    from planwatch.lib import charts
+
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("plan").prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("number"))
+        ),
+        plan__slug=plan,
+        code=code,
+    )
+    by = request.GET.get("by", "")
+    if by and by not in indicator.dimensions:
+        by = ""
+    observations = list(indicator.observations.order_by("start", "id"))
+    targets = list(indicator.targets.order_by("start"))
+    rows = []
+    for obs in observations:
+        if by and by not in obs.dims:
+            continue
+        label = obs.period
+        other = [v for k, v in sorted(obs.dims.items()) if k != by]
+        if by:
+            label = f"{obs.dims[by]} · {obs.period}"
+        if other:
+            label = f"{label} ({', '.join(other)})"
+        rows.append(
+            {"label": label, "observation": obs, "suppressed": indicator.is_suppressed(obs.value)}
+        )
+    unit = indicator.get_unit_display()
+    chart = charts.Chart(
+        id=f"indicator-{indicator.code}",
+        title=str(indicator),
+        series=[charts.Series("value", str(unit))],
+        categories=[
+            charts.Category(row["label"], (float(row["observation"].value),))
+            for row in rows
+            if not row["suppressed"]
+        ],
+        stacked=False,
+        value_format=lambda value: f"{value:,.10g}",
+    )
+    return render(
+        request,
+        "portal/indicator.html",
+        {
+            "plan": indicator.plan,
+            "indicator": indicator,
+            "rows": rows,
+            "targets": targets,
+            "by": by,
+            "svg": charts.svg(chart) if chart.categories else "",
+            "any_suppressed": any(row["suppressed"] for row in rows),
+        },
+    )

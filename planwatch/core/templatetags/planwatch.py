@@ -152,3 +152,10 @@ def with_descriptions(field) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def dimension_label(code: str) -> str:
+    from planwatch.indicators.models import Dimension
+
+    return str(dict(Dimension.choices).get(code, code))

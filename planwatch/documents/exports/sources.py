@@ -1,0 +1,201 @@
+"""Row sources: each yields plain dicts of published data, in a fixed number of queries.
+
+A row's value is a string, a number, a boolean, None, a list of strings, or a mapping (one text
+per language; one value per dimension). Field declarations say how each flattens. This module
+holds the plan's own records (measures, rounds, statuses); ``figures`` holds budgets and
+indicators.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from planwatch.lib.i18n import all_translations
+from planwatch.plans.models import Measure, MeasureActor, Plan, Tag
+from planwatch.reporting.models import MeasureStatus, Round
+
+from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
+from .schema import Field, ForeignKey, Row, Source, only_measures
+from .values import grouped, iso, per_language, plan_statuses, text, texts, translations
+
+
+def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
+    """One row per measure, with its status in ``round_`` (empty when it has none).
+
+    Read as plain values in five queries: building model instances would cost most of the time
+    on a plan of thousands of measures.
+    """
+    chosen = only_measures(Measure.objects.for_plan(plan), measures, "pk")
+    ids = chosen.values("pk")
+    roles = grouped(
+        MeasureActor.objects.filter(measure__in=ids)
+        .order_by("measure_id", "order", "id")
+        .values(
+            "measure_id",
+            "role",
+            "actor__slug",
+            "actor__government__code",
+            *[f"actor__{name}" for name in per_language("name")],
+        ),
+        "measure_id",
+    )
+    tags = grouped(
+        Measure.tags.through.objects.filter(measure__in=ids)
+        .order_by("tag__kind", "tag__slug")
+        .values("measure_id", "tag__kind", "tag__slug"),
+        "measure_id",
+    )
+    articles = grouped(
+        Measure.provisions.through.objects.filter(
+            measure__in=ids, provision__framework__slug="istanbul-convention"
+        )
+        .order_by("provision__order", "provision__id")
+        .values("measure_id", "provision__code"),
+        "measure_id",
+    )
+    statuses = dict(
+        MeasureStatus.objects.filter(round=round_, measure__in=ids).values_list(
+            "measure_id", "status"
+        )
+    )
+    rows = chosen.order_by("number").values(
+        "pk", "number", "section__pillar", "section__code", *per_language("title", "description")
+    )
+    for values in rows:
+        pk = values["pk"]
+        its_roles = roles.get(pk, [])
+        governments: list[str] = []
+        for role in its_roles:
+            code = role["actor__government__code"]
+            if code and code not in governments:
+                governments.append(code)
+        its_tags = tags.get(pk, [])
+        yield {
+            "number": values["number"],
+            "pillar": values["section__pillar"],
+            "section": values["section__code"],
+            "title": texts(values, "title"),
+            "description": texts(values, "description"),
+            "actors": [text(role, "actor__name", "en") for role in its_roles],
+            "actor_slugs": [role["actor__slug"] for role in its_roles],
+            "lead_actors": [
+                role["actor__slug"] for role in its_roles if role["role"] == MeasureActor.Role.LEAD
+            ],
+            "governments": governments,
+            "forms": [t["tag__slug"] for t in its_tags if t["tag__kind"] == Tag.Kind.FORM],
+            "groups": [t["tag__slug"] for t in its_tags if t["tag__kind"] == Tag.Kind.GROUP],
+            "articles": [a["provision__code"] for a in articles.get(pk, [])],
+            "round": round_.slug if round_ else "",
+            "status": statuses.get(pk, ""),
+        }
+
+
+MEASURES = Source(
+    name="measures",
+    title="Measures",
+    description="One row per measure of the plan, with its status in one published round.",
+    rows=measure_rows,
+    uses_round=True,
+    primary_key=("number",),
+    foreign_keys=(ForeignKey("round", "rounds", "slug"),),
+    fields=(
+        Field("number", "integer", "The measure's number in the plan.", required=True),
+        Field("pillar", "integer", "The pillar (1, 2, ...).", required=True),
+        Field("section", description="The objective's code, such as 1.4.5.", required=True),
+        translations("title", "The measure's title"),
+        translations("description", "What the measure is about"),
+        Field(
+            "actors", description="Responsible actors (English names), '; '-separated.", many=True
+        ),
+        Field("actor_slugs", description="Responsible actors' identifiers.", many=True),
+        Field("lead_actors", description="Identifiers of the lead actors.", many=True),
+        Field("governments", description="Codes of the actors' governments.", many=True),
+        Field("forms", description="Forms of violence (tag identifiers).", many=True),
+        Field("groups", description="Target groups (tag identifiers).", many=True),
+        Field("articles", description="Istanbul Convention articles.", many=True),
+        Field("round", description="The reporting round the status is from."),
+        Field("status", description="The status in that round.", enum=plan_statuses),
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------- rounds
+
+
+def round_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
+    for item in Round.objects.published().filter(plan=plan).order_by("end", "id"):
+        yield {
+            "slug": item.slug,
+            "name": all_translations(item, "name"),
+            "start": iso(item.start),
+            "end": iso(item.end),
+            "published_on": iso(item.published_on),
+            "headline_measures": item.headline_measures,
+        }
+
+
+ROUNDS = Source(
+    name="rounds",
+    title="Reporting rounds",
+    description="The plan's published reporting rounds.",
+    rows=round_rows,
+    filterable=False,
+    primary_key=("slug",),
+    fields=(
+        Field("slug", description="The round's identifier.", required=True),
+        translations("name", "The round's name"),
+        Field("start", "date", "First day of the period reported on.", required=True),
+        Field("end", "date", "Last day of the period reported on.", required=True),
+        Field("published_on", "date", "When the round's report was published."),
+        Field("headline_measures", "integer", "How many measures the published headline counts."),
+    ),
+)
+
+
+# ----------------------------------------------------------------------------------- statuses
+
+
+def status_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
+    """The status of each measure in each published round (only ``round_`` when given)."""
+    queryset = MeasureStatus.objects.published().filter(measure__plan=plan)
+    if round_ is not None:
+        queryset = queryset.filter(round=round_)
+    queryset = (
+        only_measures(queryset, measures)
+        .order_by("round__end", "round__id", "measure__number")
+        .values("round__slug", "measure__number", "status", "source", *per_language("narrative"))
+    )
+    for values in queryset:
+        yield {
+            "round": values["round__slug"],
+            "measure": values["measure__number"],
+            "status": values["status"],
+            "narrative": texts(values, "narrative"),
+            "source": values["source"],
+        }
+
+
+STATUSES = Source(
+    name="statuses",
+    title="Statuses per round",
+    description="The coordinator's status of each measure in each published reporting round.",
+    rows=status_rows,
+    uses_round=True,
+    primary_key=("round", "measure"),
+    foreign_keys=(
+        ForeignKey("round", "rounds", "slug"),
+        ForeignKey("measure", "measures", "number"),
+    ),
+    fields=(
+        Field("round", description="The reporting round.", required=True),
+        Field("measure", "integer", "The measure's number.", required=True),
+        Field("status", description="The measure's status.", required=True, enum=plan_statuses),
+        translations("narrative", "What was done"),
+        Field("source", description="Where in the round's report this comes from."),
+    ),
+)
+
+
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in (MEASURES, ROUNDS, STATUSES, BUDGETS, BUDGET_TOTALS, INDICATORS, OBSERVATIONS)
+}
