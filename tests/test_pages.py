@@ -143,7 +143,7 @@ def _queries(client, url: str) -> int:
 
 
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 10),
+    "plan": ("/en/plans/{slug}/", 15),
     "measures": ("/en/plans/{slug}/measures/", 9),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
     "measure": ("/en/plans/{slug}/measures/7/", 10),

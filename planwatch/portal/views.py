@@ -3,8 +3,10 @@
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from planwatch.indicators.models import Indicator, Observation
+from planwatch.lib import charts
 from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Measure, MeasureActor, Plan
 from planwatch.reporting import stats
@@ -35,6 +37,15 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             to_attr="latest",
         )
     )
+    pillars = stats.split_by_pillar(plan_obj, round_)
+    pillar_chart = charts.status_chart(
+        "pillars",
+        _("Status of the measures per pillar"),
+        [
+            (f"{p.section.pillar}.", [(c.status, c.label, c.count) for c in p.split.counts])
+            for p in pillars
+        ],
+    )
     return render(
         request,
         "portal/plan.html",
@@ -42,7 +53,11 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "plan": plan_obj,
             "round": round_,
             "split": stats.status_split(plan_obj, round_),
-            "pillars": stats.split_by_pillar(plan_obj, round_),
+            "pillars": pillars,
+            "pillar_chart": charts.svg(pillar_chart) if pillars and round_ else "",
+            "by_level": stats.split_by_government_level(plan_obj, round_),
+            "by_actor": stats.split_by_actor(plan_obj, round_),
+            "per_round": stats.split_per_round(plan_obj),
             "headline": stats.headline_figures(round_),
             "budget": stats.budget_totals(plan_obj),
             "published_totals": stats.published_budget_totals(plan_obj),
@@ -219,8 +234,6 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     """An indicator's observations as a chart and the same data as a table. Counts under the
     indicator's threshold are shown as "< N" and left out of the chart."""
-    from planwatch.lib import charts
-
     indicator = get_object_or_404(
         Indicator.objects.select_related("plan").prefetch_related(
             Prefetch("measures", queryset=Measure.objects.order_by("number"))

@@ -137,3 +137,54 @@ def budget_totals(plan: Plan) -> BudgetTotals:
 def published_budget_totals(plan: Plan) -> list[PublishedBudgetTotal]:
     """The totals as the plan's reports printed them, to show beside the computed ones."""
     return list(PublishedBudgetTotal.objects.filter(plan=plan).order_by("order"))
+
+
+@dataclass
+class GroupSplit:
+    label: str
+    split: Split
+
+
+def _split_by(plan: Plan, round_: Round | None, field: str, labels: dict) -> list[GroupSplit]:
+    """Status counts per value of ``field`` (reached through the measure's actors). A measure
+    counts once under each value it involves."""
+    counts: dict[object, dict[str, int]] = defaultdict(dict)
+    if round_ is not None:
+        rows = (
+            MeasureStatus.objects.filter(round=round_, measure__plan=plan)
+            .values(f"measure__measure_actors__actor__{field}", "status")
+            .annotate(n=Count("measure", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            key = row[f"measure__measure_actors__actor__{field}"]
+            if key is not None:
+                counts[key][row["status"]] = row["n"]
+    ordered = [key for key in labels if key in counts]
+    return [GroupSplit(str(labels[key]), Split.from_counts(plan, counts[key])) for key in ordered]
+
+
+def split_by_government_level(plan: Plan, round_: Round | None) -> list[GroupSplit]:
+    return _split_by(plan, round_, "government__level", dict(Government.Level.choices))
+
+
+def split_by_actor(plan: Plan, round_: Round | None) -> list[GroupSplit]:
+    from planwatch.actors.models import Actor
+
+    actors = Actor.objects.filter(measures__plan=plan).distinct().order_by("slug")
+    return _split_by(plan, round_, "id", {a.pk: a.label for a in actors})
+
+
+def split_per_round(plan: Plan) -> list[tuple[Round, Split]]:
+    """How the split moved between published rounds, oldest first."""
+    rounds = list(Round.objects.published().filter(plan=plan).order_by("end"))
+    rows = (
+        MeasureStatus.objects.filter(round__in=rounds)
+        .values("round_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["round_id"]][row["status"]] = row["n"]
+    return [(r, Split.from_counts(plan, counts[r.pk])) for r in rounds]
