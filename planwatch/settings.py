@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "planwatch.core",
     "planwatch.accounts",
     "planwatch.actors",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "planwatch.documents",
     "planwatch.backoffice",
     "planwatch.portal",
+    "planwatch.api",
 ]
 
 MIDDLEWARE = [
@@ -213,4 +217,38 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PLANWATCH_LOG_LEVEL", "WARNING")},
+}
+
+# The REST API (planwatch.api, docs/api.md): public data without authentication, personal API
+# tokens ("Authorization: Token ..."), an OpenAPI 3.1 schema and its documentation served from
+# the bundled static files of drf-spectacular-sidecar (no CDN).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "planwatch.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "planwatch.api.pagination.Pagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Planwatch API",
+    "DESCRIPTION": (
+        "Published plans, measures, statuses, budgets and indicators: published data only, "
+        "no authentication needed. Personal tokens (Authorization: Token ...) identify a "
+        "person. Content is given per language; errors are JSON with a detail message."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "planwatch.plans.models.Status"},
 }

@@ -5,9 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("planwatch.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("planwatch.accounts.urls")),
+    path("work/tokens/", include("planwatch.api.token_urls")),
     path("work/", include("planwatch.backoffice.urls")),
     path("", include("planwatch.portal.urls")),
     prefix_default_language=True,

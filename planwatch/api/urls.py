@@ -1,0 +1,43 @@
+"""``/api/``: version 1 of the REST API, its OpenAPI schema and documentation."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+
+from . import base, schema_views, views
+
+app_name = "api"
+
+plan = "v1/plans/<slug:plan>/"
+urlpatterns = [
+    path("v1/", views.Root.as_view(), name="root"),
+    path("v1/openapi.json", schema_views.OpenApiJson.as_view(), name="openapi"),
+    path("v1/schema/", schema_views.OpenApiSchema.as_view(), name="schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    path(
+        "v1/redoc/",
+        SpectacularRedocView.as_view(url_name="api:openapi", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    path("v1/me/", views.Me.as_view(), name="me"),
+    path("v1/plans/", views.PlanList.as_view(), name="plans"),
+    path(plan, views.PlanDetail.as_view(), name="plan"),
+    path(plan + "sections/", views.SectionList.as_view(), name="sections"),
+    path(plan + "measures/", views.MeasureList.as_view(), name="measures"),
+    path(plan + "measures/<int:number>/", views.MeasureDetail.as_view(), name="measure"),
+    path(plan + "rounds/", views.RoundList.as_view(), name="rounds"),
+    path(plan + "rounds/<slug:round>/", views.RoundDetail.as_view(), name="round"),
+    path(plan + "statuses/", views.StatusList.as_view(), name="statuses"),
+    path(plan + "assessments/", views.AssessmentList.as_view(), name="assessments"),
+    path(plan + "budget-lines/", views.BudgetLineList.as_view(), name="budget_lines"),
+    path(plan + "budget-totals/", views.BudgetTotals.as_view(), name="budget_totals"),
+    path(plan + "indicators/", views.IndicatorList.as_view(), name="indicators"),
+    path(plan + "indicators/<slug:code>/", views.IndicatorDetail.as_view(), name="indicator"),
+    path(
+        plan + "indicators/<slug:code>/observations/",
+        views.ObservationList.as_view(),
+        name="observations",
+    ),
+    # Anything else ending in a slash gets a JSON 404 (without the slash, Django first
+    # redirects to it). Paths without a slash that match nothing stay Django's 404.
+    re_path(r"^(?:.*/)?$", base.not_found),
+]
