@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LOAD_SCRIPT = r"""
 import http.client, sys, threading, time
-host, port, path, seconds, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+host, path = sys.argv[1], sys.argv[3]
+port, seconds, threads = int(sys.argv[2]), float(sys.argv[4]), int(sys.argv[5])
 counts = [0] * threads
 errors = [0] * threads
 stop = time.monotonic() + seconds
@@ -89,55 +90,108 @@ def generate(plans: int, measures: int, rounds: int, observations: int) -> list[
         slug = f"bench-{p:02d}"
         slugs.append(slug)
         plan = Plan.objects.create(
-            slug=slug, title_en=f"Bench plan {p}", title_nl=f"Benchplan {p}",
-            start=dt.date(2021, 1, 1), end=dt.date(2025, 12, 31), declared_measures=measures,
+            slug=slug,
+            title_en=f"Bench plan {p}",
+            title_nl=f"Benchplan {p}",
+            start=dt.date(2021, 1, 1),
+            end=dt.date(2025, 12, 31),
+            declared_measures=measures,
             statuses=statuses,
         )
         objectives = []
         for pillar in range(1, 8):
-            parent = Section.objects.create(plan=plan, code=f"1.{pillar}", pillar=pillar,
-                                            title_en=f"Pillar {pillar}", order=pillar * 100)
+            parent = Section.objects.create(
+                plan=plan,
+                code=f"1.{pillar}",
+                pillar=pillar,
+                title_en=f"Pillar {pillar}",
+                order=pillar * 100,
+            )
             for o in range(1, 5):
-                objectives.append(Section.objects.create(
-                    plan=plan, parent=parent, code=f"1.{pillar}.{o}", pillar=pillar,
-                    title_en=f"Objective {pillar}.{o}", order=pillar * 100 + o))
+                objectives.append(
+                    Section.objects.create(
+                        plan=plan,
+                        parent=parent,
+                        code=f"1.{pillar}.{o}",
+                        pillar=pillar,
+                        title_en=f"Objective {pillar}.{o}",
+                        order=pillar * 100 + o,
+                    )
+                )
         rows = Measure.objects.bulk_create(
-            Measure(plan=plan, number=n, section=objectives[(n * len(objectives)) // (measures + 1)],
-                    title_en=f"Measure {n} of plan {p}", title_nl=f"Maatregel {n}",
-                    description_en="Generated for the benchmark.")
+            Measure(
+                plan=plan,
+                number=n,
+                section=objectives[(n * len(objectives)) // (measures + 1)],
+                title_en=f"Measure {n} of plan {p}",
+                title_nl=f"Maatregel {n}",
+                description_en="Generated for the benchmark.",
+            )
             for n in range(1, measures + 1)
         )
         MeasureActor.objects.bulk_create(
             MeasureActor(measure=m, actor=actor, role="lead" if i == 0 else "partner", order=i)
-            for m in rows for i, actor in enumerate(rng.sample(actors, 2))
+            for m in rows
+            for i, actor in enumerate(rng.sample(actors, 2))
         )
         Measure.tags.through.objects.bulk_create(
             Measure.tags.through(measure_id=m.pk, tag_id=tag.pk) for m in rows
         )
         for r in range(rounds):
             round_ = Round.objects.create(
-                plan=plan, slug=f"r{r}", name_en=f"Round {r}", start=dt.date(2021 + r // 2, 1, 1),
-                end=dt.date(2021 + r // 2, 6 if r % 2 == 0 else 12, 28), state="published")
+                plan=plan,
+                slug=f"r{r}",
+                name_en=f"Round {r}",
+                start=dt.date(2021 + r // 2, 1, 1),
+                end=dt.date(2021 + r // 2, 6 if r % 2 == 0 else 12, 28),
+                state="published",
+            )
             MeasureStatus.objects.bulk_create(
-                (MeasureStatus(round=round_, measure=m, status=rng.choice(statuses),
-                               narrative_en="Progress as reported.") for m in rows),
+                (
+                    MeasureStatus(
+                        round=round_,
+                        measure=m,
+                        status=rng.choice(statuses),
+                        narrative_en="Progress as reported.",
+                    )
+                    for m in rows
+                ),
                 batch_size=2000,
             )
         BudgetLine.objects.bulk_create(
-            BudgetLine(plan=plan, government=government, measure=m, year=2022,
-                       amount=Decimal(rng.randint(1000, 100000)), nature="specific")
+            BudgetLine(
+                plan=plan,
+                government=government,
+                measure=m,
+                year=2022,
+                amount=Decimal(rng.randint(1000, 100000)),
+                nature="specific",
+            )
             for m in rows[:100]
         )
         for i in range(indicators_per_plan):
-            indicator = Indicator.objects.create(plan=plan, code=f"ind-{i}", name_en=f"Indicator {i}",
-                                                 unit="count", dimensions=["city"], order=i)
+            indicator = Indicator.objects.create(
+                plan=plan,
+                code=f"ind-{i}",
+                name_en=f"Indicator {i}",
+                unit="count",
+                dimensions=["city"],
+                order=i,
+            )
             count = per_plan_obs // indicators_per_plan
             batch = []
             for k in range(count):
                 day = dt.date(2000, 1, 1) + dt.timedelta(days=k // 5)
-                batch.append(Observation(indicator=indicator, period=day.isoformat(), start=day,
-                                         end=day, value=Decimal(k % 997),
-                                         dims={"city": f"City {k % 5}"}))
+                batch.append(
+                    Observation(
+                        indicator=indicator,
+                        period=day.isoformat(),
+                        start=day,
+                        end=day,
+                        value=Decimal(k % 997),
+                        dims={"city": f"City {k % 5}"},
+                    )
+                )
                 if len(batch) == 5000:
                     Observation.objects.bulk_create(batch)
                     batch = []
@@ -150,8 +204,11 @@ def page_paths(slug: str) -> dict[str, str]:
     from planwatch.indicators.models import Indicator
     from planwatch.plans.models import Measure
 
-    number = Measure.objects.filter(plan__slug=slug).order_by("number").values_list(
-        "number", flat=True)[len("x") * 0]
+    number = (
+        Measure.objects.filter(plan__slug=slug)
+        .order_by("number")
+        .values_list("number", flat=True)[len("x") * 0]
+    )
     indicator = Indicator.objects.filter(plan__slug=slug).order_by("order").first()
     return {
         "plan": f"/en/plans/{slug}/",
@@ -179,11 +236,16 @@ def time_pages(label: str, slug: str, requests: int) -> dict:
             assert response.status_code == 200, (path, response.status_code)
         samples.sort()
         p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
-        results[name] = {"median_ms": round(statistics.median(samples), 1),
-                         "p95_ms": round(p95, 1), "bytes": len(response.content)}
-        print(f"  {label:>6} {name:<18} median {results[name]['median_ms']:>7.1f} ms   "
-              f"p95 {results[name]['p95_ms']:>7.1f} ms   {results[name]['bytes']:>8} bytes",
-              flush=True)
+        results[name] = {
+            "median_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(p95, 1),
+            "bytes": len(response.content),
+        }
+        print(
+            f"  {label:>6} {name:<18} median {results[name]['median_ms']:>7.1f} ms   "
+            f"p95 {results[name]['p95_ms']:>7.1f} ms   {results[name]['bytes']:>8} bytes",
+            flush=True,
+        )
     return results
 
 
@@ -195,14 +257,34 @@ def free_port() -> int:
 
 def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
     port = free_port()
-    env = {**os.environ, "PLANWATCH_DATA_DIR": data_dir, "PLANWATCH_SECRET_KEY": "b" * 60,
-           "ALLOWED_HOSTS": "127.0.0.1", "PLANWATCH_SSL_REDIRECT": "0", "PLANWATCH_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "PLANWATCH_DATA_DIR": data_dir,
+        "PLANWATCH_SECRET_KEY": "b" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PLANWATCH_SSL_REDIRECT": "0",
+        "PLANWATCH_DEBUG": "0",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     static_dir = Path(data_dir) / "static"
     server = subprocess.Popen(
-        [sys.executable, "-m", "planwatch", "serve", "--port", str(port), "--workers", "2",
-         "--threads", "4"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "planwatch",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -217,9 +299,23 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
         server.terminate()
         server.wait(30)
         server = subprocess.Popen(
-            [sys.executable, "-m", "planwatch", "serve", "--port", str(port), "--workers", "2",
-             "--threads", "4"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "planwatch",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
@@ -231,9 +327,20 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
         results = {}
         for name, target in (("dynamic", path), ("static", "/static/bench/same-size.html")):
             out = subprocess.run(
-                [sys.executable, "-c", LOAD_SCRIPT, "127.0.0.1", str(port), target,
-                 str(seconds), "8"],
-                capture_output=True, text=True, timeout=seconds + 120)
+                [
+                    sys.executable,
+                    "-c",
+                    LOAD_SCRIPT,
+                    "127.0.0.1",
+                    str(port),
+                    target,
+                    str(seconds),
+                    "8",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 120,
+            )
             rate, errors = out.stdout.split()
             results[name] = {"requests_per_s": round(float(rate), 1), "errors": int(errors)}
         return results
@@ -267,13 +374,18 @@ def main() -> None:
     print(f"NAP loaded in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     slugs = generate(args.plans, args.measures, args.rounds, args.observations)
-    print(f"large set generated in {time.perf_counter() - started:.1f} s "
-          f"({args.plans} plans x {args.measures} measures x {args.rounds} rounds, "
-          f"{args.observations:,} observations)", flush=True)
+    print(
+        f"large set generated in {time.perf_counter() - started:.1f} s "
+        f"({args.plans} plans x {args.measures} measures x {args.rounds} rounds, "
+        f"{args.observations:,} observations)",
+        flush=True,
+    )
     from django.conf import settings
 
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     print("server time per page (in-process, test client):")
     report = {
         "nap": time_pages("NAP", "nap-2021-2025", args.requests),
@@ -281,14 +393,19 @@ def main() -> None:
     }
     path = "/en/plans/nap-2021-2025/"
     size = report["nap"]["plan"]["bytes"]
-    print(f"throughput with planwatch serve (2 workers x 4 threads), {args.seconds:g} s each, "
-          "8 concurrent connections from a second process:")
+    print(
+        f"throughput with planwatch serve (2 workers x 4 threads), {args.seconds:g} s each, "
+        "8 concurrent connections from a second process:"
+    )
     report["throughput"] = throughput(data_dir, path, size, args.seconds)
     dynamic, static = report["throughput"]["dynamic"], report["throughput"]["static"]
-    print(f"  NAP plan page        {dynamic['requests_per_s']:>8.1f} req/s "
-          f"({dynamic['errors']} errors)")
-    print(f"  static, same size    {static['requests_per_s']:>8.1f} req/s "
-          f"({static['errors']} errors)")
+    print(
+        f"  NAP plan page        {dynamic['requests_per_s']:>8.1f} req/s "
+        f"({dynamic['errors']} errors)"
+    )
+    print(
+        f"  static, same size    {static['requests_per_s']:>8.1f} req/s ({static['errors']} errors)"
+    )
     print(f"  dynamic / static     {dynamic['requests_per_s'] / static['requests_per_s']:.2f}")
     print(json.dumps(report))
 

@@ -15,6 +15,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Each test reads pages fresh (the test client records templates and context only then).
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     # Tests read static files from the apps, without collectstatic, and hash test passwords
     # quickly (tests/test_accounts.py checks the real Argon2 set-up).

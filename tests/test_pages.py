@@ -100,9 +100,8 @@ def test_measure_list_filters(client, nap):
 
     everything = numbers("")
     assert len(everything) == nap.measures.count()
-    assert numbers("pillar=4") == set(
-        nap.measures.filter(section__pillar=4).values_list("number", flat=True)
-    )
+    pillar_4 = numbers("pillar=4")
+    assert pillar_4 == set(nap.measures.filter(section__pillar=4).values_list("number", flat=True))
     implemented = numbers("status=implemented")
     assert implemented == set(
         MeasureStatus.objects.filter(measure__plan=nap, status="implemented").values_list(
@@ -113,7 +112,7 @@ def test_measure_list_filters(client, nap):
     assert numbers("government=fwb") == set(
         nap.measures.filter(actors__government__code="fwb").values_list("number", flat=True)
     )
-    assert numbers("pillar=4&status=implemented") == numbers("pillar=4") & implemented
+    assert numbers("pillar=4&status=implemented") == pillar_4 & implemented
 
 
 @pytest.mark.parametrize(
@@ -142,13 +141,14 @@ def _queries(client, url: str) -> int:
     return len(context)
 
 
+# Each count includes the one query for the data version that keys the page cache.
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 15),
-    "measures": ("/en/plans/{slug}/measures/", 9),
-    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 9),
-    "measure": ("/en/plans/{slug}/measures/7/", 10),
-    "coverage": ("/en/plans/{slug}/coverage/", 5),
-    "indicator": ("/en/plans/{slug}/indicators/ind/", 4),
+    "plan": ("/en/plans/{slug}/", 16),
+    "measures": ("/en/plans/{slug}/measures/", 10),
+    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 10),
+    "measure": ("/en/plans/{slug}/measures/7/", 11),
+    "coverage": ("/en/plans/{slug}/coverage/", 6),
+    "indicator": ("/en/plans/{slug}/indicators/ind/", 5),
 }
 
 
@@ -206,3 +206,24 @@ def test_small_counts_are_suppressed_on_the_indicator_page(client, nap):
     page = client.get("/en/plans/nap-2021-2025/indicators/zsg-registrations/").content.decode()
     assert "&lt; 5" in page
     assert ">3<" not in page
+
+
+def test_public_pages_are_cached_until_something_changes(client, nap):
+    url = "/en/plans/nap-2021-2025/measures/112/"
+    assert _queries(client, url) > 1
+    assert _queries(client, url) == 1  # the data version only
+    measure = nap.measures.get(number=112)
+    measure.title_en = "A new title"
+    measure.save()
+    with CaptureQueriesContext(connection) as context:
+        page = client.get(url).content.decode()
+    assert len(context) > 1 and "A new title" in page
+
+
+def test_pages_of_logged_in_people_are_not_cached(client, nap):
+    from .factories import make_user
+
+    client.force_login(make_user())
+    url = "/en/plans/nap-2021-2025/"
+    _queries(client, url)
+    assert _queries(client, url) > 1

@@ -54,6 +54,12 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "round": round_,
             "split": stats.status_split(plan_obj, round_),
             "pillars": pillars,
+            "report_kinds": [
+                ("interim", _("interim report")),
+                ("coverage", _("convention coverage")),
+                ("budget", _("budget report")),
+            ],
+            "report_formats": ["html", "pdf", "docx"],
             "pillar_chart": charts.svg(pillar_chart) if pillars and round_ else "",
             "by_level": stats.split_by_government_level(plan_obj, round_),
             "by_actor": stats.split_by_actor(plan_obj, round_),

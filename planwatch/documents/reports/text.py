@@ -1,0 +1,95 @@
+"""The words of the reports, in nl, fr, de and en, and the formats of numbers, amounts and dates.
+
+Every label and generated sentence is an English gettext message (marked with ``gettext_noop``
+so that ``makemessages`` collects it). :func:`t` asks the gettext catalogues first, so a
+translator's catalogue entry wins once it exists; until then the translation in messages.py is
+used. That keeps the rendered reports right in every language whatever state the catalogues
+are in (the tests check the French, Dutch and German output).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language_info, gettext, override
+
+from .messages import MESSAGES
+
+LANGUAGES = ("nl", "fr", "de", "en")
+
+# How a date is written in each language ("1 November 2023", "1. November 2023").
+DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "de": "j. F Y", "en": "j F Y"}
+AND = {"nl": "en", "fr": "et", "de": "und", "en": "and"}
+# French and German put a (no-break) space between a number and the percent sign.
+PERCENT = {"nl": "{}%", "en": "{}%", "fr": "{}\u00a0%", "de": "{}\u00a0%"}
+EURO = {"nl": "€\u00a0{}", "en": "€{}", "fr": "{}\u00a0€", "de": "{}\u00a0€"}
+ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def t(message: str, lang: str, **values: object) -> str:
+    """``message`` in ``lang``: the gettext catalogue's translation if it has one, else ours."""
+    with override(lang):
+        text = gettext(message)
+    if text == message and lang != "en":
+        text = MESSAGES.get(message, {}).get(lang, message)
+    return text % values if values else text
+
+
+def is_singular(n: int, lang: str) -> bool:
+    return n == 1 or (lang == "fr" and n == 0)
+
+
+def label(choice_label: object, lang: str) -> str:
+    """A model choice label (a lazy gettext string) in ``lang``."""
+    with override(lang):
+        return str(choice_label)
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language ``code`` in ``lang`` ("Nederlands", "néerlandais", "Dutch")."""
+    with override(lang):
+        name = str(get_language_info(code)["name_translated"])
+    # French writes language names in lower case within a sentence.
+    return name[:1].lower() + name[1:] if lang == "fr" else name
+
+
+def integer(value: int | Decimal, lang: str) -> str:
+    with override(lang):
+        return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def percent(value: int, lang: str) -> str:
+    return PERCENT[lang].format(value)
+
+
+def euro(amount: Decimal | int | float, lang: str) -> str:
+    amount = Decimal(str(amount))
+    places = 0 if amount == amount.to_integral() else 2
+    with override(lang):
+        figure = number_format(amount, decimal_pos=places, force_grouping=True)
+    return EURO[lang].format(figure)
+
+
+def day(value: date, lang: str) -> str:
+    with override(lang):
+        return date_format(value, DATE_FORMATS[lang])
+
+
+def join(items: list[str], lang: str) -> str:
+    """ "a, b and c" in the report's language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {AND[lang]} {items[-1]}"
+
+
+def roman(number: int) -> str:
+    return ROMAN[number] if 0 < number < len(ROMAN) else str(number)
+
+
+def colon(label: str, text: str, lang: str) -> str:
+    """ "Label: text", with the space French puts before the colon."""
+    return t("%(label)s: %(text)s", lang, label=label, text=text)
+
+
+def citation(number: int, lang: str) -> str:
+    return t("(measure %(number)s)", lang, number=number)

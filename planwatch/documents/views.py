@@ -1,0 +1,45 @@
+"""Report downloads: published rounds for everyone, unpublished ones (marked draft) for the
+plan's coordinators and site administrators only."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from planwatch.lib.i18n import current_language
+from planwatch.plans.models import Plan
+from planwatch.reporting.models import Round
+from planwatch.reporting.permissions import coordinates
+
+from . import reports
+
+
+def report_round(request: HttpRequest, plan: Plan) -> Round | None:
+    """The round asked for in ``?round=``, else the latest published one. An unpublished round
+    exists only for those who coordinate the plan: anyone else gets a 404, as for a round that
+    does not exist, so drafts are not even revealed."""
+    slug = request.GET.get("round")
+    if not slug:
+        return Round.objects.latest_published(plan)
+    round_ = Round.objects.filter(plan=plan, slug=slug).first()
+    if round_ is None or not (round_.is_published or coordinates(request.user, plan)):
+        raise Http404("No such round.")
+    return round_
+
+
+@require_GET
+def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> HttpResponse:
+    if kind not in reports.KINDS or format not in reports.FORMATS:
+        raise Http404("No such report.")
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    round_ = report_round(request, plan_obj)
+    if round_ is None and kind == "interim":
+        raise Http404("This plan has no published round yet.")
+    lang = current_language()
+    data = reports.generate(kind, plan_obj, round_, lang, format)
+    response = HttpResponse(data, content_type=reports.CONTENT_TYPES[format])
+    name = reports.filename(kind, plan_obj, round_, lang, format)
+    disposition = "inline" if format == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    if round_ is not None and not round_.is_published:
+        response["Cache-Control"] = "private, no-store"  # a draft must not linger in caches
+    return response
