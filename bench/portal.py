@@ -42,7 +42,8 @@ def worker(i):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     while time.monotonic() < stop:
         try:
-            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            target = path.replace("{n}", f"{i}-{counts[i]}-{errors[i]}")
+            conn.request("GET", target, headers={"Host": "127.0.0.1"})
             response = conn.getresponse()
             response.read()
             if response.status == 200:
@@ -221,29 +222,43 @@ def page_paths(slug: str) -> dict[str, str]:
     }
 
 
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
+    return round(statistics.median(samples), 1), round(p95, 1)
+
+
 def time_pages(label: str, slug: str, requests: int) -> dict:
+    """Each page timed uncached (the page cache emptied before every request: the full work)
+    and cached (what an anonymous reader gets until the data changes)."""
+    from django.core.cache import cache
     from django.test import Client
 
     client = Client()
     results = {}
     for name, path in page_paths(slug).items():
-        client.get(path)  # warm caches and connections
-        samples = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        samples.sort()
-        p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
+        client.get(path)  # warm the template and connection caches
+        timings: dict[str, list[float]] = {"uncached": [], "cached": []}
+        for kind in ("uncached", "cached"):
+            for _ in range(requests):
+                if kind == "uncached":
+                    cache.clear()
+                started = time.perf_counter()
+                response = client.get(path)
+                timings[kind].append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+        cold, warm = _percentiles(timings["uncached"]), _percentiles(timings["cached"])
         results[name] = {
-            "median_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(p95, 1),
+            "uncached_median_ms": cold[0],
+            "uncached_p95_ms": cold[1],
+            "cached_median_ms": warm[0],
+            "cached_p95_ms": warm[1],
             "bytes": len(response.content),
         }
         print(
-            f"  {label:>6} {name:<18} median {results[name]['median_ms']:>7.1f} ms   "
-            f"p95 {results[name]['p95_ms']:>7.1f} ms   {results[name]['bytes']:>8} bytes",
+            f"  {label:>6} {name:<18} uncached median {cold[0]:>7.1f} ms  p95 {cold[1]:>7.1f} ms"
+            f"   cached median {warm[0]:>5.1f} ms  p95 {warm[1]:>5.1f} ms"
+            f"   {len(response.content):>8} bytes",
             flush=True,
         )
     return results
@@ -325,7 +340,12 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
                 time.sleep(0.5)
         time.sleep(2)
         results = {}
-        for name, target in (("dynamic", path), ("static", "/static/bench/same-size.html")):
+        targets = (
+            ("dynamic", path),
+            ("dynamic uncached", path + "?bust={n}"),
+            ("static", "/static/bench/same-size.html"),
+        )
+        for name, target in targets:
             out = subprocess.run(
                 [
                     sys.executable,
@@ -403,6 +423,8 @@ def main() -> None:
         f"  NAP plan page        {dynamic['requests_per_s']:>8.1f} req/s "
         f"({dynamic['errors']} errors)"
     )
+    cold = report["throughput"]["dynamic uncached"]
+    print(f"  same, never cached   {cold['requests_per_s']:>8.1f} req/s ({cold['errors']} errors)")
     print(
         f"  static, same size    {static['requests_per_s']:>8.1f} req/s ({static['errors']} errors)"
     )
