@@ -144,9 +144,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Five failed log-ins for the same account from the same address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("PLANWATCH_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("PLANWATCH_LOCKOUT_HOURS", "0.25"))
+# Three failed log-ins for the same account from the same address lock it for a minute; each
+# further lock within a day lasts four times longer, up to a day (planwatch.accounts.lockout).
+AXES_FAILURE_LIMIT = int(os.environ.get("PLANWATCH_LOGIN_FAILURES", "3"))
+AXES_COOLOFF_TIME = "planwatch.accounts.lockout.cool_off"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True

@@ -83,3 +83,34 @@ def test_e_mail_addresses_are_unique_whatever_the_case(person):
 
     with pytest.raises(IntegrityError):
         get_user_model().objects.create_user("person@example.org", "x")
+
+
+def test_each_lock_lasts_longer_than_the_last(client, person):
+    from datetime import timedelta
+
+    from axes.models import AccessFailureLog
+    from django.test import RequestFactory
+
+    from planwatch.accounts.lockout import cool_off
+
+    request = RequestFactory().post(
+        "/en/accounts/login/", {"username": "person@example.org"}, REMOTE_ADDR="10.1.2.3"
+    )
+    limit = settings.AXES_FAILURE_LIMIT
+
+    def fail(times):
+        for _ in range(times):
+            AccessFailureLog.objects.create(
+                username="person@example.org",
+                ip_address="10.1.2.3",
+                user_agent="t",
+                http_accept="t",
+                path_info="/",
+            )
+
+    fail(limit)
+    assert cool_off(request) == timedelta(minutes=1)
+    fail(limit)
+    assert cool_off(request) == timedelta(minutes=4)
+    fail(limit * 10)
+    assert cool_off(request) == timedelta(days=1)
