@@ -280,7 +280,26 @@ class PublishedBudgetTotal(models.Model):
         return str(self.year)
 
 
-class Contribution(models.Model):
+class Edited(models.Model):
+    """A record people edit concurrently: saves name the version they read (see
+    ``services._bump``), and the last save is remembered."""
+
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("last saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Contribution(Edited):
     """What one responsible actor reports on one measure in one round."""
 
     class State(models.TextChoices):
@@ -307,16 +326,6 @@ class Contribution(models.Model):
     )
     narrative = models.TextField(_("narrative"), blank=True)
     review_comment = models.TextField(_("comment of the coordinator"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=0)
-    updated_at = models.DateTimeField(_("last saved"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last saved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["round", "measure__number", "actor__slug"]
@@ -355,7 +364,7 @@ class EvidenceLink(models.Model):
         return self.label or self.url
 
 
-class Assessment(models.Model):
+class Assessment(Edited):
     """A civil-society organisation's own rating of a measure in a round. It is published beside
     the official status, never merged into it; only the organisation's assessors edit it."""
 
@@ -374,16 +383,6 @@ class Assessment(models.Model):
     rating = models.CharField(_("rating"), max_length=30, choices=RATINGS)
     commentary = models.TextField(_("commentary"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
-    version = models.PositiveIntegerField(_("version"), default=0)
-    updated_at = models.DateTimeField(_("last saved"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last saved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["round", "measure__number", "organisation__slug"]
