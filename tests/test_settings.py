@@ -10,16 +10,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def planwatch(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
-    clean = {
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without Planwatch's settings (nor the test database)."""
+    keep = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("PLANWATCH_", "DJANGO_"))
         and k not in {"DATABASE_URL", "ALLOWED_HOSTS"}
     }
+    return {**keep, **extra}
+
+
+def planwatch(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "planwatch", *args],
-        env={**clean, **env},
+        env=clean_env(**env),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -93,10 +98,9 @@ def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
     }
     assert planwatch("migrate", "-v0", env=env).returncode == 0
     port = _free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PLANWATCH_", "DJANGO_"))}
     server = subprocess.Popen(
         [sys.executable, "-m", "planwatch", "serve", "--port", str(port), "--workers", "1"],
-        env={**clean, **env},
+        env=clean_env(**env),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
