@@ -144,8 +144,8 @@ def _queries(client, url: str) -> int:
 # Each count includes the one query for the data version that keys the page cache.
 PAGES = {
     "plan": ("/en/plans/{slug}/", 16),
-    "measures": ("/en/plans/{slug}/measures/", 10),
-    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 10),
+    "measures": ("/en/plans/{slug}/measures/", 12),
+    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 12),
     "measure": ("/en/plans/{slug}/measures/7/", 11),
     "coverage": ("/en/plans/{slug}/coverage/", 6),
     "indicator": ("/en/plans/{slug}/indicators/ind/", 5),
@@ -227,3 +227,37 @@ def test_pages_of_logged_in_people_are_not_cached(client, nap):
     url = "/en/plans/nap-2021-2025/"
     _queries(client, url)
     assert _queries(client, url) > 1
+
+
+def test_more_filters_and_sorting(client, nap):
+    def numbers(query: str) -> list[int]:
+        response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
+        assert response.status_code == 200
+        assert not response.context["form"].errors, response.context["form"].errors
+        return [m.number for m in response.context["measures"]]
+
+    assert numbers("objective=1.4.5") == sorted(
+        nap.measures.filter(section__code="1.4.5").values_list("number", flat=True)
+    )
+    assert set(numbers("form=sexual-violence")) == set(
+        nap.measures.filter(tags__slug="sexual-violence").values_list("number", flat=True)
+    )
+    assert set(numbers("group=children")) == set(
+        nap.measures.filter(tags__slug="children").values_list("number", flat=True)
+    )
+    assert set(numbers("article=25")) == set(
+        nap.measures.filter(
+            provisions__framework__slug="istanbul-convention", provisions__code="25"
+        ).values_list("number", flat=True)
+    )
+    everything = numbers("")
+    assert numbers("sort=-number") == sorted(everything, reverse=True)
+    by_status = numbers("sort=status")
+    assert sorted(by_status) == sorted(everything)
+    by_title = numbers("sort=title")
+    assert sorted(by_title) == sorted(everything)
+    response = client.get("/en/plans/nap-2021-2025/measures/?sort=bogus&article=999")
+    assert response.status_code == 200 and set(response.context["form"].errors) == {
+        "sort",
+        "article",
+    }

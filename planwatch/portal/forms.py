@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor, Government
 from planwatch.lib.i18n import translated
-from planwatch.plans.models import Plan, Section, Tag
+from planwatch.plans.models import Plan, Provision, Section, Tag
 
 
 class MeasureFilter(forms.Form):
@@ -14,7 +14,21 @@ class MeasureFilter(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     government = forms.ChoiceField(label=_("Government"), required=False)
     actor = forms.ChoiceField(label=_("Actor"), required=False)
+    objective = forms.ChoiceField(label=_("Objective"), required=False)
+    form = forms.ChoiceField(label=_("Form of violence"), required=False)
+    group = forms.ChoiceField(label=_("Target group"), required=False)
+    article = forms.ChoiceField(label=_("Istanbul Convention article"), required=False)
     tag = forms.ChoiceField(label=_("Form of violence or target group"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("number")),
+            ("-number", _("number, descending")),
+            ("title", _("title")),
+            ("status", _("status")),
+        ],
+    )
 
     def __init__(self, plan: Plan, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -32,7 +46,21 @@ class MeasureFilter(forms.Form):
             ((a.slug, a.label) for a in Actor.objects.filter(measures__plan=plan).distinct()),
             key=lambda choice: choice[1].lower(),
         )
+        tags = list(Tag.objects.filter(measures__plan=plan).distinct())
         self.fields["tag"].choices = every + [
-            (t.slug, f"{t.get_kind_display()}: {t}")
-            for t in Tag.objects.filter(measures__plan=plan).distinct()
+            (t.slug, f"{t.get_kind_display()}: {t}") for t in tags
+        ]
+        self.fields["form"].choices = every + [(t.slug, str(t)) for t in tags if t.kind == "form"]
+        self.fields["group"].choices = every + [(t.slug, str(t)) for t in tags if t.kind == "group"]
+        objectives = Section.objects.filter(plan=plan, parent__isnull=False).order_by("order")
+        self.fields["objective"].choices = every + [
+            (o.code, f"{o.code} {translated(o, 'title').text}"[:90]) for o in objectives
+        ]
+        articles = (
+            Provision.objects.filter(framework__slug="istanbul-convention", measures__plan=plan)
+            .distinct()
+            .order_by("order")
+        )
+        self.fields["article"].choices = every + [
+            (a.code, f"{a.code}. {translated(a, 'title').text}"[:90]) for a in articles
         ]

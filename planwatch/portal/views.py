@@ -105,8 +105,15 @@ def filter_measures(measures, data: dict, round_: Round | None):
         measures = measures.filter(actors__government__code=data["government"])
     if data.get("actor"):
         measures = measures.filter(actors__slug=data["actor"])
-    if data.get("tag"):
-        measures = measures.filter(tags__slug=data["tag"])
+    if data.get("objective"):
+        measures = measures.filter(section__code=data["objective"])
+    for key in ("tag", "form", "group"):
+        if data.get(key):
+            measures = measures.filter(tags__slug=data[key])
+    if data.get("article"):
+        measures = measures.filter(
+            provisions__framework__slug="istanbul-convention", provisions__code=data["article"]
+        )
     if query := (data.get("q") or "").strip():
         lang = current_language()
         text = Q(**{f"title_{lang}__icontains": query}) | Q(
@@ -115,7 +122,18 @@ def filter_measures(measures, data: dict, round_: Round | None):
         if query.isdigit():
             text |= Q(number=int(query))
         measures = measures.filter(text)
-    return measures.distinct()
+    measures = measures.distinct()
+    sort = data.get("sort")
+    if sort == "-number":
+        measures = measures.order_by("-number")
+    elif sort == "title":
+        measures = measures.order_by(f"title_{current_language()}", "number")
+    elif sort == "status" and round_ is not None:
+        current = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
+        measures = measures.annotate(current_code=Subquery(current.values("status")[:1])).order_by(
+            "current_code", "number"
+        )
+    return measures
 
 
 def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
