@@ -534,3 +534,13 @@ def test_field_errors_are_tied_to_their_fields(client, people, item):
     assert 'aria-describedby="id_evidence_helptext id_evidence_error"' in page
     assert 'aria-invalid="true"' in page
     assert 'id="id_evidence_error" role="alert"' in page
+
+
+def test_coordinators_get_draft_reports_of_a_round_in_progress(client, people, round_):
+    page = as_(client, people, "coordinator").get(f"/en/work/rounds/{round_.pk}/").content.decode()
+    url = f"/en/plans/nap-2021-2025/reports/interim.html?round={round_.slug}"
+    assert f'href="{url}"' in page
+    report = client.get(url)
+    assert report.status_code == 200 and "DRAFT" in report.content.decode()
+    client.logout()
+    assert client.get(url).status_code == 404

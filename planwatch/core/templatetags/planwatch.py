@@ -159,3 +159,8 @@ def dimension_label(code: str) -> str:
     from planwatch.indicators.models import Dimension
 
     return str(dict(Dimension.choices).get(code, code))
+
+
+@register.filter
+def split(text: str) -> list[str]:
+    return text.split()
