@@ -93,6 +93,23 @@ def can_edit_contribution(user: AnyUser, contribution: Contribution) -> bool:
     return contribution.actor_id in focal_actor_ids(user) and contribution.is_editable
 
 
+def can_import_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    """A round workbook is imported by the actor's focal point or, on their behalf, by a
+    coordinator of the plan; either way only into contributions that are still editable."""
+    return contribution.is_editable and (
+        contribution.actor_id in focal_actor_ids(user)
+        or coordinates(user, contribution.round.plan_id)
+    )
+
+
+def can_exchange_round_workbook(user: AnyUser, round_: Round, actor_id: int) -> bool:
+    """Download or upload an actor's workbook of an open round: the actor's focal points and
+    the plan's coordinators."""
+    return round_.state == Round.State.OPEN and (
+        actor_id in focal_actor_ids(user) or coordinates(user, round_.plan_id)
+    )
+
+
 def can_review_contribution(user: AnyUser, contribution: Contribution) -> bool:
     return (
         coordinates(user, contribution.round.plan_id)

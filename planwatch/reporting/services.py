@@ -231,8 +231,11 @@ def save_contribution(
     user: User,
     version: int,
     submit: bool = False,
+    imported: bool = False,
 ) -> Contribution:
-    _require(permissions.can_edit_contribution(user, contribution))
+    # An import may also come from a coordinator on the focal point's behalf (documents.imports).
+    rule = permissions.can_import_contribution if imported else permissions.can_edit_contribution
+    _require(rule(user, contribution))
     check_contribution(contribution, data, submit=submit)
     if contribution.actor.government_id is None and data.budget:
         raise ValidationError(

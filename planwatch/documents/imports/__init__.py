@@ -9,6 +9,9 @@ Entry points (the command line, pages and tests all call these):
   nothing) when the preview has errors or the plan changed since the preview.
 - :func:`error_report_xlsx` (preview) → the errors as a workbook.
 - :func:`plan_workbook` (plan slug) → the plan workbook, filled with the plan as it stands.
+- :func:`round_workbook` (round, actor, language), :func:`preview_round_import` (file, round,
+  user) and :func:`apply_round_import` (preview, user): the round import, through
+  ``reporting.services.save_contribution``.
 
 The workbook's columns are described in ``sheets.py`` and documented in docs/imports.md.
 """
@@ -17,6 +20,8 @@ from .apply import CHANGE_REASON, apply_plan_import
 from .files import UnreadableFile
 from .plan import preview_plan_import
 from .preview import ImportRefused, Preview, RowChange, RowError, error_report_xlsx
+from .round import apply_round_import, preview_round_import
+from .round_template import round_workbook
 from .template import plan_workbook
 
 __all__ = [
@@ -27,7 +32,10 @@ __all__ = [
     "RowError",
     "UnreadableFile",
     "apply_plan_import",
+    "apply_round_import",
     "error_report_xlsx",
     "plan_workbook",
     "preview_plan_import",
+    "preview_round_import",
+    "round_workbook",
 ]

@@ -1,5 +1,6 @@
-"""``planwatch import plan FILE --plan SLUG [--dry-run]``: preview a plan workbook, then apply it
-in one transaction, or nothing when anything is refused (exit status 1)."""
+"""``planwatch import plan FILE --plan SLUG [--dry-run]`` and ``planwatch import round FILE --plan
+SLUG [--round SLUG] --user EMAIL [--submit] [--dry-run]``: preview a workbook, then apply it in one
+transaction, or nothing when anything is refused (exit status 1)."""
 
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,14 @@ from planwatch.documents.imports import (
     ImportRefused,
     Preview,
     apply_plan_import,
+    apply_round_import,
     error_report_xlsx,
     preview_plan_import,
+    preview_round_import,
 )
 from planwatch.lib.i18n import languages
+from planwatch.plans.models import Plan
+from planwatch.reporting.models import Round
 
 STAGES = {"read": "reading", "check": "checking", "apply": "saving"}
 
@@ -66,6 +71,11 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="plan slug")
         parser.add_argument("--round", help="round slug (round import only)")
         parser.add_argument(
+            "--submit",
+            action="store_true",
+            help="round import: submit the changed contributions (default: save as drafts)",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="show what would change; change nothing"
         )
         parser.add_argument(
@@ -87,16 +97,13 @@ class Command(BaseCommand):
             self._import(options)
 
     def _import(self, options: dict[str, Any]) -> None:
-        if options["what"] == "round":
-            raise CommandError(
-                "The round import is not available yet: it comes with the reporting-round "
-                "workflow. Only 'planwatch import plan' works today."
-            )
         user = self._user(options["user"])
         report = options["error_report"]
         if report and not Path(report).parent.is_dir():
             raise CommandError(f"Cannot write {report}: its folder does not exist.")
         progress = ProgressBar(self.stderr._out)
+        if options["what"] == "round":
+            return self._import_round(options, user, report, progress)
         try:
             preview = preview_plan_import(Path(options["file"]), options["plan"], progress)
         finally:
@@ -124,6 +131,57 @@ class Command(BaseCommand):
         for line in summary.lines():
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS(f"Imported {options['file']}."))
+
+    def _import_round(self, options: dict[str, Any], user: Any, report: str | None, progress):
+        """The round import goes through the contribution service, which checks the user's
+        rights: a focal point of the actor, or a coordinator of the plan, is required."""
+        if user is None:
+            raise CommandError(
+                "The round import saves contributions as a person: give --user EMAIL (a focal "
+                "point of the actor, or a coordinator of the plan)."
+            )
+        plan = Plan.objects.filter(slug=options["plan"]).first()
+        if plan is None:
+            raise CommandError(f"No plan {options['plan']!r}.")
+        rounds = Round.objects.filter(plan=plan)
+        if options["round"]:
+            round_ = rounds.filter(slug=options["round"]).first()
+            if round_ is None:
+                raise CommandError(f"No round {options['round']!r} in {plan.slug}.")
+        else:
+            round_ = rounds.filter(state=Round.State.OPEN).order_by("-start", "-pk").first()
+            if round_ is None:
+                raise CommandError(f"{plan.slug} has no open round; name one with --round.")
+        try:
+            preview = preview_round_import(
+                Path(options["file"]), round_, user, submit=options["submit"], progress=progress
+            )
+        finally:
+            progress.close()
+        self._print_preview(preview, options["file"], f"{plan.slug}, round {round_.slug}")
+        if preview.errors:
+            self._refuse(preview, report)
+        if not preview.changes_anything:
+            self.stdout.write(
+                "Nothing to change: the contributions already hold what the file holds."
+            )
+            return
+        try:
+            with transaction.atomic():
+                saved = apply_round_import(preview, user=user, progress=progress)
+                if options["dry_run"]:
+                    transaction.set_rollback(True)
+        except ImportRefused as exc:
+            preview.errors = exc.errors
+            self._print_errors(preview)
+            self._refuse(preview, report)
+        finally:
+            progress.close()
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was changed.")
+            return
+        verb = "submitted" if options["submit"] else "saved as drafts"
+        self.stdout.write(self.style.SUCCESS(f"Imported {options['file']}: {saved} {verb}."))
 
     def _user(self, email: str | None) -> Any:
         if not email:

@@ -1,0 +1,225 @@
+"""An actor's round workbook: their contributions to one round, to fill in offline and import
+again (``round.py``). Key columns are locked by sheet protection (a guard against slips, not a
+security measure: the import checks every key again); the status, nature and stage columns
+offer drop-down lists; the instructions are in the person's language. Imported unchanged, it
+changes nothing: each value is written from the contribution as it stands.
+"""
+
+import io
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planwatch.actors.models import Actor
+from planwatch.lib.i18n import translated
+from planwatch.reporting.models import BudgetLine, Contribution, Round
+
+from .round import BUDGET_SHEET, KEY_COLUMNS, contributions_sheet
+from .sheets import Sheet
+
+SPARE_ROWS = 300  # empty budget rows that stay editable and keep their drop-down lists
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
+UNLOCKED = Protection(locked=False)
+
+
+def round_workbook(round_: Round, actor: Actor, language: str) -> bytes:
+    """The workbook of ``actor``'s contributions to ``round_`` as XLSX bytes, with the narrative
+    column and instructions in ``language``."""
+    with translation.override(language):
+        return _workbook(round_, actor, language)
+
+
+def _text(value: str | None) -> str | None:
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if value else None
+
+
+def _workbook(round_: Round, actor: Actor, language: str) -> bytes:
+    items = list(
+        Contribution.objects.filter(round=round_, actor=actor)
+        .select_related("measure")
+        .prefetch_related("evidence", "budget_lines")
+        .order_by("measure__number")
+    )
+    book = Workbook()
+    _instructions(book.active, round_, actor)
+    spec = contributions_sheet([language])
+    sheet = _sheet(book, spec)
+    locked = {c.name for c in KEY_COLUMNS} | {"title", "state"}
+    for number, item in enumerate(items, start=2):
+        values = {
+            "measure": item.measure.number,
+            "actor": actor.slug,
+            "round": round_.slug,
+            "title": translated(item.measure, "title", language).text,
+            "state": str(item.get_state_display()),
+            "proposed_status": item.proposed_status or None,
+            f"narrative_{language}": getattr(item, f"narrative_{language}"),
+            "evidence": "\n".join(
+                f"{link.url} {link.label}".strip() for link in item.evidence.all()
+            ),
+        }
+        for index, column in enumerate(spec.columns, start=1):
+            value = values.get(column.name)
+            cell = sheet.cell(
+                row=number, column=index, value=_text(value) if isinstance(value, str) else value
+            )
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even when it starts with '='
+            if column.name in locked:
+                cell.fill = LOCKED_FILL
+            else:
+                cell.protection = UNLOCKED
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = len(items) + 1
+    status = _list(book, round_)
+    _validation(sheet, spec, "proposed_status", status["status"], 2, max(last, 2))
+    sheet.protection.sheet = True
+
+    budget = _sheet(book, BUDGET_SHEET)
+    lines = [(item.measure.number, line) for item in items for line in item.budget_lines.all()]
+    lines.sort(key=lambda pair: (pair[0], pair[1].year, pair[1].nature, pair[1].stage))
+    for number, (measure, line) in enumerate(lines, start=2):
+        row = [measure, actor.slug, line.year, line.amount, line.nature, line.stage]
+        for index, value in enumerate(row, start=1):
+            budget.cell(row=number, column=index, value=value)
+    end = len(lines) + 1 + SPARE_ROWS
+    for row in budget.iter_rows(min_row=2, max_row=end, max_col=len(BUDGET_SHEET.columns)):
+        for cell in row:
+            cell.protection = UNLOCKED
+        row[3].number_format = "#,##0.00"
+    measures = f"{quote_sheetname(spec.name)}!$A$2:$A${max(last, 2)}"
+    _validation(budget, BUDGET_SHEET, "measure", measures, 2, end)
+    years = ",".join(str(y) for y in range(round_.start.year, round_.end.year + 1))
+    _validation(budget, BUDGET_SHEET, "year", f'"{years}"', 2, end)
+    _validation(budget, BUDGET_SHEET, "nature", status["nature"], 2, end)
+    _validation(budget, BUDGET_SHEET, "stage", status["stage"], 2, end)
+    budget.protection.sheet = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(book: Workbook, spec: Sheet) -> Worksheet:
+    sheet = book.create_sheet(spec.name)
+    for index, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.comment = Comment(str(column.help), "Planwatch", width=300, height=110)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.kind in ("slug", "choice"):
+            sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "B2"
+    return sheet
+
+
+def _list(book: Workbook, round_: Round) -> dict[str, str]:
+    """The values the drop-downs offer, with their labels in the person's language."""
+    sheet = book.create_sheet("lists")
+    columns = {
+        "status": round_.plan.status_choices(),
+        "nature": BudgetLine.Nature.choices,
+        "stage": BudgetLine.Stage.choices,
+    }
+    ranges = {}
+    for index, (name, choices) in enumerate(columns.items()):
+        code_letter, label_letter = (
+            get_column_letter(2 * index + 1),
+            get_column_letter(2 * index + 2),
+        )
+        sheet[f"{code_letter}1"] = name
+        sheet[f"{label_letter}1"] = _("meaning")
+        for number, (code, label) in enumerate(choices, start=2):
+            sheet[f"{code_letter}{number}"] = code
+            sheet[f"{label_letter}{number}"] = str(label)
+        sheet.column_dimensions[label_letter].width = 28
+        ranges[name] = (
+            f"{quote_sheetname('lists')}!${code_letter}$2:${code_letter}${len(choices) + 1}"
+        )
+    return ranges
+
+
+def _validation(sheet: Worksheet, spec: Sheet, column: str, source: str, first: int, last: int):
+    rule = DataValidation(type="list", formula1=source, allow_blank=True)
+    rule.showErrorMessage = True
+    rule.errorTitle = _("Not in the list")
+    rule.error = _("Pick a value from the list.")
+    letter = get_column_letter(spec.names.index(column) + 1)
+    rule.add(f"{letter}{first}:{letter}{last}")
+    sheet.add_data_validation(rule)
+
+
+def _instructions(sheet: Worksheet, round_: Round, actor: Actor) -> None:
+    sheet.title = "instructions"
+    lines = [
+        (
+            _("%(actor)s: contributions to %(round)s")
+            % {
+                "actor": translated(actor, "name").text,
+                "round": translated(round_, "name").text,
+            },
+            True,
+        ),
+        (
+            _(
+                "For each measure, pick the status you propose, write what was done and add "
+                "evidence links (one per line: the address, a space, a label)."
+            ),
+            False,
+        ),
+        (
+            _(
+                "The grey columns (measure, actor, round, title, state) identify the "
+                "contribution: they are locked, do not change them."
+            ),
+            False,
+        ),
+        (
+            _(
+                "The budget sheet holds your budget lines for the round's years: one row per "
+                "line (measure, year, amount in euro such as 1.234,56, nature, stage). It "
+                "replaces the contribution's lines; a contribution without rows has none."
+            ),
+            False,
+        ),
+        (
+            _(
+                "Type values, not formulas. Then import the file on your contributions page, "
+                "or: planwatch import round FILE --plan %(plan)s --round %(round)s."
+            )
+            % {"plan": round_.plan.slug, "round": round_.slug},
+            False,
+        ),
+        (
+            _(
+                "Every row is checked before anything is saved: a file with any error changes "
+                "nothing. Rows you did not change are left as they are; importing the same "
+                "file twice changes nothing."
+            ),
+            False,
+        ),
+        (
+            _("Contributions already submitted or validated cannot be changed by an import."),
+            False,
+        ),
+    ]
+    if round_.deadline:
+        lines.append(
+            (_("Deadline: %(date)s") % {"date": round_.deadline.strftime("%d/%m/%Y")}, True)
+        )
+    for number, (text, bold) in enumerate(lines, start=1):
+        cell = sheet.cell(row=number, column=1, value=text)
+        cell.data_type = "s"
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if bold:
+            cell.font = Font(bold=True, size=13 if number == 1 else 11)
+    sheet.column_dimensions["A"].width = 110

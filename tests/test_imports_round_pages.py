@@ -1,0 +1,137 @@
+"""Import pages, per role: coordinator, focal point of the actor, focal point of another actor,
+assessor, anonymous. Download, upload, preview, confirm, error report; the plan import."""
+
+import io
+
+import openpyxl
+import pytest
+from django.conf.urls.i18n import i18n_patterns
+from django.test import Client
+from django.urls import include, path
+
+import planwatch.urls
+from planwatch.plans.models import Measure
+
+from .test_imports_round import ACTOR, items, people, put, round_, save, state  # noqa: F401
+
+# The lead mounts import_urls under /<lang>/work/imports/; until then these tests do.
+urlpatterns = [
+    *planwatch.urls.urlpatterns[:3],
+    *i18n_patterns(
+        path("work/imports/", include("planwatch.documents.import_urls")),
+        prefix_default_language=True,
+    ),
+    *planwatch.urls.urlpatterns[3:],
+]
+pytestmark = pytest.mark.urls(__name__)
+
+
+def as_(client, people, who):  # noqa: F811
+    client.logout()
+    if who != "anonymous":
+        client.force_login(people[who])
+    return client
+
+
+def expect(response, code):
+    if code == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == code, response.status_code
+
+
+@pytest.mark.parametrize(
+    ("who", "index", "own", "upload", "plan"),
+    [
+        ("coordinator", 200, 200, 200, 200),
+        ("focal_a", 200, 200, 200, 403),
+        ("focal_b", 200, 403, 200, 403),
+        ("assessor", 403, 404, 404, 403),
+        ("anonymous", "login", "login", "login", "login"),
+    ],
+)
+def test_who_may_open_what(client, people, round_, who, index, own, upload, plan):  # noqa: F811
+    as_(client, people, who)
+    expect(client.get("/en/work/imports/"), index)
+    expect(client.get(f"/en/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx"), own)
+    expect(client.get(f"/en/work/imports/rounds/{round_.pk}/upload/"), upload)
+    expect(client.get("/en/work/imports/plans/nap-2021-2025/workbook.xlsx"), plan)
+    expect(client.get("/en/work/imports/plans/nap-2021-2025/upload/"), plan)
+
+
+def test_focal_point_downloads_uploads_and_confirms(client, people, round_):  # noqa: F811
+    as_(client, people, "focal_a")
+    response = client.get(f"/nl/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "narrative_nl" in [c.value for c in book["contributions"][1]]
+    number = items(round_)[0].measure.number
+    put(book, number, "proposed_status", "in_progress")
+    upload = io.BytesIO(save(book))
+    upload.name = "justice.xlsx"
+
+    before = state()
+    response = client.post(f"/en/work/imports/rounds/{round_.pk}/upload/", {"file": upload})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert len(preview.to_update) == 1 and not preview.errors
+    assert state() == before  # the preview writes nothing
+    token = response.context["token"]
+    # Another person cannot confirm this upload, nor read its error report.
+    other = Client()
+    other.force_login(people["focal_b"])
+    expect(other.post(f"/en/work/imports/uploads/{token}/confirm/"), 404)
+    expect(other.get(f"/en/work/imports/uploads/{token}/errors.xlsx"), 404)
+    assert state() == before
+    response = client.post(f"/en/work/imports/uploads/{token}/confirm/")
+    assert response.status_code == 302
+    assert items(round_)[0].proposed_status == "in_progress"
+
+
+def test_errors_are_listed_and_downloadable(client, people, round_):  # noqa: F811
+    as_(client, people, "focal_a")
+    response = client.get(f"/en/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    put(book, items(round_)[0].measure.number, "proposed_status", "bogus")
+    upload = io.BytesIO(save(book))
+    upload.name = "justice.xlsx"
+    before = state()
+    response = client.post(f"/en/work/imports/rounds/{round_.pk}/upload/", {"file": upload})
+    assert b"does not use" in response.content
+    token = response.context["token"]
+    report = client.get(f"/en/work/imports/uploads/{token}/errors.xlsx")
+    assert report.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
+    assert any("does not use" in str(c.value) for c in sheet["E"])
+    response = client.post(f"/en/work/imports/uploads/{token}/confirm/")
+    assert response.status_code == 200 and response.context["preview"].errors
+    assert state() == before
+
+
+def test_focal_point_of_another_actor_is_refused_rows(client, people, round_):  # noqa: F811
+    as_(client, people, "coordinator")
+    response = client.get(f"/en/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    put(book, items(round_)[0].measure.number, "proposed_status", "in_progress")
+    upload = io.BytesIO(save(book))
+    upload.name = "justice.xlsx"
+    as_(client, people, "focal_b")
+    response = client.post(f"/en/work/imports/rounds/{round_.pk}/upload/", {"file": upload})
+    assert all("may not import" in e.message for e in response.context["preview"].errors)
+
+
+def test_coordinator_plan_import(client, people, nap):  # noqa: F811
+    as_(client, people, "coordinator")
+    response = client.get("/en/work/imports/plans/nap-2021-2025/workbook.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book["measures"]
+    names = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=names.index("title_en") + 1, value="A new English title")
+    number = sheet.cell(row=2, column=1).value
+    upload = io.BytesIO(save(book))
+    upload.name = "nap.xlsx"
+    response = client.post("/en/work/imports/plans/nap-2021-2025/upload/", {"file": upload})
+    assert response.status_code == 200 and not response.context["preview"].errors
+    token = response.context["token"]
+    response = client.post(f"/en/work/imports/uploads/{token}/confirm/")
+    assert response.status_code == 302
+    assert Measure.objects.get(plan=nap, number=int(number)).title_en == "A new English title"
