@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from . import base, schema_views, views
+from . import base, contributions, schema_views, views
 
 app_name = "api"
 
@@ -19,6 +19,27 @@ urlpatterns = [
         name="redoc",
     ),
     path("v1/me/", views.Me.as_view(), name="me"),
+    path("v1/contributions/", contributions.ContributionList.as_view(), name="contributions"),
+    path(
+        "v1/contributions/<int:pk>/",
+        contributions.ContributionDetail.as_view(),
+        name="contribution",
+    ),
+    path(
+        "v1/contributions/<int:pk>/submit/",
+        contributions.ContributionSubmit.as_view(),
+        name="contribution_submit",
+    ),
+    path(
+        "v1/contributions/<int:pk>/validate/",
+        contributions.ContributionValidate.as_view(),
+        name="contribution_validate",
+    ),
+    path(
+        "v1/contributions/<int:pk>/return/",
+        contributions.ContributionReturn.as_view(),
+        name="contribution_return",
+    ),
     path("v1/plans/", views.PlanList.as_view(), name="plans"),
     path(plan, views.PlanDetail.as_view(), name="plan"),
     path(plan + "sections/", views.SectionList.as_view(), name="sections"),

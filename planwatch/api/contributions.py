@@ -1,0 +1,576 @@
+"""The write side of the API: focal points fill and submit their contributions, coordinators
+validate or return them.
+
+Nothing here decides who may do what or how a contribution is saved: the list is
+``permissions.contributions_visible_to(user)`` (anything else is 404), and every write goes
+through the function of ``planwatch.reporting.services`` the contribution page calls, with the
+version the client read. The services check the permission again, validate, save, and record the
+change (a reporting ``Event``). Their refusals become HTTP answers here:
+
+- ``PermissionDenied`` → 403, ``ValidationError`` → 400 with messages per field,
+- ``Conflict`` (someone saved after the client read) → 409 with the current contribution.
+
+These answers are private: ``Cache-Control: private, no-cache``; contributions never appear in
+the public endpoints, which read published rounds only.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Prefetch, QuerySet
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from planwatch.lib.i18n import languages
+from planwatch.plans.models import Status
+from planwatch.reporting import permissions, services
+from planwatch.reporting.models import BudgetLine, Contribution, EvidenceLink, Round
+from planwatch.reporting.services import BudgetInput, ContributionInput
+
+from .base import ApiView, query_parameter
+from .fields import NumberText, TranslatedField
+from .serializers import ErrorSerializer, QueryErrorSerializer
+
+TEXT_LIMIT = 20_000  # as the contribution form (backoffice.forms.TEXT_LIMIT)
+MAX_EVIDENCE = 50
+MAX_BUDGET_LINES = 100
+
+# Reading --------------------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ContributionBudgetSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        max_value=10_000_000_000,
+        help_text='Euro, as a decimal string ("125000.50") or a number.',
+    )
+    nature = serializers.ChoiceField(choices=BudgetLine.Nature.choices)
+    stage = serializers.ChoiceField(
+        choices=BudgetLine.Stage.choices, required=False, default=BudgetLine.Stage.ALLOCATED
+    )
+
+
+class ContributionBudgetOutSerializer(ContributionBudgetSerializer):
+    amount = NumberText(help_text="Euro, as a decimal string.")
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    plan = serializers.CharField(source="round.plan.slug", help_text="The plan's slug.")
+    round = serializers.CharField(source="round.slug", help_text="The round's slug.")
+    round_state = serializers.ChoiceField(source="round.state", choices=Round.State.choices)
+    measure = serializers.IntegerField(source="measure.number", help_text="Measure number.")
+    measure_title = TranslatedField("title", of="measure")
+    actor = serializers.CharField(source="actor.slug", help_text="The responsible actor's slug.")
+    state = serializers.ChoiceField(choices=Contribution.State.choices)
+    proposed_status = serializers.SerializerMethodField(
+        help_text="The status the actor proposes; null while none is chosen."
+    )
+    narrative = TranslatedField()
+    evidence = EvidenceSerializer(many=True)
+    budget = ContributionBudgetOutSerializer(source="budget_lines", many=True)
+    review_comment = serializers.SerializerMethodField(
+        help_text="The coordinator's comment when the contribution was returned."
+    )
+    can_edit = serializers.SerializerMethodField(
+        help_text="Whether you may save and submit it now (PUT, PATCH, submit)."
+    )
+    can_review = serializers.SerializerMethodField(
+        help_text="Whether you may validate or return it now."
+    )
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "url",
+            "plan",
+            "round",
+            "round_state",
+            "measure",
+            "measure_title",
+            "actor",
+            "state",
+            "proposed_status",
+            "narrative",
+            "evidence",
+            "budget",
+            "review_comment",
+            "version",
+            "updated_at",
+            "can_edit",
+            "can_review",
+        ]
+        extra_kwargs = {
+            "version": {"help_text": "Send it back with every change (409 when it changed)."}
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item: Contribution) -> str:
+        return reverse(
+            "api:contribution", kwargs={"pk": item.pk}, request=self.context.get("request")
+        )
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices, allow_null=True))
+    def get_proposed_status(self, item: Contribution) -> str | None:
+        return item.proposed_status or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_review_comment(self, item: Contribution) -> str | None:
+        return item.review_comment or None
+
+    def get_can_edit(self, item: Contribution) -> bool:
+        return permissions.can_edit_contribution(self.context["request"].user, item)
+
+    def get_can_review(self, item: Contribution) -> bool:
+        return permissions.can_review_contribution(self.context["request"].user, item)
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+class Strict:
+    """Unknown keys are refused, not ignored: a misspelt field must not silently do nothing."""
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, dict):
+            known = ", ".join(self.fields)
+            unknown = {
+                name: [_("Unknown field. Known fields: %(names)s.") % {"names": known}]
+                for name in sorted(set(data) - set(self.fields))
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class EvidenceInput(Strict, EvidenceSerializer):
+    pass
+
+
+class BudgetLineInput(Strict, ContributionBudgetSerializer):
+    pass
+
+
+class NarrativeInput(Strict, serializers.Serializer):
+    """One text per language; a language left out keeps its text (PATCH) or is emptied (PUT)."""
+
+    def get_fields(self):
+        return {
+            code: serializers.CharField(
+                required=False, allow_blank=True, allow_null=True, max_length=TEXT_LIMIT
+            )
+            for code in languages()
+        }
+
+
+class VersionInput(Strict, serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read (409 Conflict when it changed since)."
+    )
+
+
+def _content_fields(required: bool) -> dict[str, serializers.Field]:
+    return {
+        "proposed_status": serializers.ChoiceField(
+            choices=Status.choices,
+            allow_blank=True,
+            allow_null=True,
+            required=required,
+            help_text="One of the plan's statuses; null or empty for none yet.",
+        ),
+        "narrative": NarrativeInput(
+            required=required, help_text="What was done, per language (Markdown)."
+        ),
+        "evidence": EvidenceInput(many=True, max_length=MAX_EVIDENCE, required=required),
+        "budget": BudgetLineInput(many=True, max_length=MAX_BUDGET_LINES, required=required),
+    }
+
+
+class ContributionInputSerializer(VersionInput):
+    """PUT: the whole content."""
+
+    def get_fields(self):
+        return {**super().get_fields(), **_content_fields(required=True)}
+
+
+class ContributionChangeSerializer(VersionInput):
+    """PATCH and submit: the fields sent change, the others stay. Not DRF's ``partial``, which
+    would also skip the required fields of each evidence link and budget line."""
+
+    def get_fields(self):
+        return {**super().get_fields(), **_content_fields(required=False)}
+
+
+class ReturnInput(VersionInput):
+    comment = serializers.CharField(
+        max_length=TEXT_LIMIT, allow_blank=True, help_text="What needs fixing (required)."
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text="The current version.")
+    current = ContributionSerializer(help_text="The contribution as it is now.")
+
+
+class ContributionFilter(forms.Form):
+    plan = forms.SlugField(required=False, max_length=80)
+    round = forms.ChoiceField(required=False)
+    state = forms.ChoiceField(required=False, choices=[("", ""), *Contribution.State.choices])
+    actor = forms.SlugField(required=False, max_length=80)
+    measure = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, rounds, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [("", "")] + [(slug, slug) for slug in rounds]
+
+
+class Invalid(APIException):
+    """400 with a message per field (``budget.1.amount``), as for query parameters."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.detail = {"detail": _("Invalid input."), "errors": errors}
+
+
+def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as one list of messages per dotted path."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, name))
+    elif isinstance(errors, list) and errors and all(isinstance(e, (str,)) for e in errors):
+        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if value:
+                flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
+
+
+def _service_errors(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+            for name, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+# Views ----------------------------------------------------------------------------------------
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The contribution's id.")
+AUTH_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="Not authenticated, or a refused token."),
+    404: OpenApiResponse(ErrorSerializer, description="No such contribution visible to you."),
+}
+WRITE_ERRORS = {
+    400: OpenApiResponse(QueryErrorSerializer, description="Invalid input: messages per field."),
+    **AUTH_ERRORS,
+    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this now."),
+    409: OpenApiResponse(
+        ConflictSerializer, description="Someone saved it after you read it; nothing was saved."
+    ),
+}
+
+
+def _contributions(user) -> QuerySet[Contribution]:
+    return (
+        permissions.contributions_visible_to(user)
+        .select_related("round__plan", "measure", "actor")
+        .prefetch_related(
+            Prefetch("evidence", queryset=EvidenceLink.objects.order_by("id")),
+            Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("year", "id")),
+        )
+    )
+
+
+class Private(ApiView):
+    """Authenticated only; answers that no shared cache may keep."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True)
+        return response
+
+
+@extend_schema(
+    parameters=[
+        query_parameter("plan", str, "A plan's slug."),
+        query_parameter("round", str, "A round's slug."),
+        query_parameter("state", str, "The contribution's state.", enum=Contribution.State.values),
+        query_parameter("actor", str, "A responsible actor's slug."),
+        query_parameter("measure", int, "Measure number."),
+    ],
+    responses={
+        200: ContributionSerializer(many=True),
+        400: OpenApiResponse(QueryErrorSerializer, description="Invalid query parameters."),
+        401: AUTH_ERRORS[401],
+        404: OpenApiResponse(ErrorSerializer, description="A page past the last one."),
+    },
+    tags=["contributions"],
+)
+class ContributionList(Private, generics.ListAPIView):
+    """The contributions you may see: your actors' as a focal point, every contribution of the
+    plans you coordinate as a coordinator. Assessors and others see none."""
+
+    serializer_class = ContributionSerializer
+
+    def get_queryset(self):
+        if self.fake:
+            return Contribution.objects.none()
+        items = _contributions(self.request.user)
+        rounds = items.order_by("round__slug").values_list("round__slug", flat=True).distinct()
+        data = self.check_query(ContributionFilter(list(rounds), self.query()))
+        for name, lookup in (
+            ("plan", "round__plan__slug"),
+            ("round", "round__slug"),
+            ("state", "state"),
+            ("actor", "actor__slug"),
+            ("measure", "measure__number"),
+        ):
+            if data[name] not in ("", None):
+                items = items.filter(**{lookup: data[name]})
+        return items.order_by("round__plan__slug", "-round__end", "measure__number", "actor__slug")
+
+
+class ContributionScoped(Private):
+    serializer_class = ContributionSerializer
+
+    def get_object(self) -> Contribution:
+        item = _contributions(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if item is None:
+            raise NotFound(_("You have no contribution %(id)s.") % {"id": self.kwargs["pk"]})
+        return item
+
+    def answer(self, item: Contribution, code: int = status.HTTP_200_OK) -> Response:
+        fresh = _contributions(self.request.user).get(pk=item.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def read(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        if not serializer.is_valid():
+            raise Invalid(_flatten(serializer.errors))
+        return serializer.validated_data
+
+    def run(self, item: Contribution, call) -> Response:
+        try:
+            call()
+        except services.Conflict as error:
+            current = _contributions(self.request.user).get(pk=item.pk)
+            return Response(
+                {
+                    "detail": str(error),
+                    "version": current.version,
+                    "current": self.get_serializer(current).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except ValidationError as error:
+            raise Invalid(_service_errors(error)) from error
+        return self.answer(item)
+
+
+def _current_input(item: Contribution) -> ContributionInput:
+    return ContributionInput(
+        proposed_status=item.proposed_status,
+        narrative={lang: getattr(item, f"narrative_{lang}") or "" for lang in languages()},
+        evidence=[(link.url, link.label) for link in item.evidence.all()],
+        budget=[
+            BudgetInput(year=line.year, amount=line.amount, nature=line.nature, stage=line.stage)
+            for line in item.budget_lines.all()
+        ],
+    )
+
+
+def _merge(item: Contribution, data: dict, *, replace: bool) -> ContributionInput:
+    """The content to save: what was sent; for the fields left out, what the contribution has
+    (PATCH, submit) or nothing (PUT)."""
+    result = (
+        ContributionInput(proposed_status="", narrative={}) if replace else _current_input(item)
+    )
+    if "proposed_status" in data:
+        result.proposed_status = data["proposed_status"] or ""
+    if "narrative" in data:
+        texts = {} if replace else dict(result.narrative)
+        texts.update({lang: text or "" for lang, text in data["narrative"].items()})
+        result.narrative = texts
+    if "evidence" in data:
+        result.evidence = [(link["url"], link.get("label", "")) for link in data["evidence"]]
+    if "budget" in data:
+        result.budget = [BudgetInput(**line) for line in data["budget"]]
+    return result
+
+
+def _refuse_edit(user, item: Contribution) -> None:
+    if permissions.can_edit_contribution(user, item):
+        return
+    if item.actor_id not in permissions.focal_actor_ids(user):
+        raise PermissionDenied(
+            _("Only a focal point of %(actor)s fills this contribution.")
+            % {"actor": item.actor.slug}
+        )
+    raise PermissionDenied(
+        _(
+            "This contribution is %(state)s in a round that is %(round)s: it can be changed only "
+            "while the round is open and the contribution is to do, a draft or returned."
+        )
+        % {"state": item.get_state_display(), "round": item.round.get_state_display()}
+    )
+
+
+def _refuse_review(user, item: Contribution) -> None:
+    if permissions.can_review_contribution(user, item):
+        return
+    if not permissions.coordinates(user, item.round.plan_id):
+        raise PermissionDenied(_("Only a coordinator of the plan reviews contributions."))
+    raise PermissionDenied(
+        _("Only a submitted contribution of an open round can be validated or returned.")
+    )
+
+
+class ContributionDetail(ContributionScoped, generics.GenericAPIView):
+    """One contribution. PUT replaces its content, PATCH changes the fields sent; both save it
+    as a draft (focal points of its actor, while the round is open)."""
+
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    @extend_schema(responses={200: ContributionSerializer, **AUTH_ERRORS}, tags=["contributions"])
+    def get(self, request: Request, pk: int) -> Response:
+        self.check_query(extra=())
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=ContributionInputSerializer,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+        description="Replace the content and save it as a draft. Every field is required; "
+        "`narrative` languages left out are emptied.",
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        return self._save(replace=True, submit=False)
+
+    @extend_schema(
+        request=ContributionChangeSerializer,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+        description="Change the fields sent (only `version` is required) and save as a draft. "
+        "`narrative` languages left out keep their text.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._save(replace=False, submit=False)
+
+    def _save(self, *, replace: bool, submit: bool) -> Response:
+        self.check_query(extra=())
+        item = self.get_object()
+        _refuse_edit(self.request.user, item)
+        data = self.read(ContributionInputSerializer if replace else ContributionChangeSerializer)
+        content = _merge(item, data, replace=replace)
+        return self.run(
+            item,
+            lambda: services.save_contribution(
+                item, content, user=self.request.user, version=data["version"], submit=submit
+            ),
+        )
+
+
+class ContributionSubmit(ContributionDetail):
+    """Submit the contribution to the coordinator, with the changes sent (as PATCH)."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=ContributionChangeSerializer,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+        description="Submit to the coordinator: the contribution as it is, with the fields sent "
+        "changed first (only `version` is required). A status and a narrative are needed.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return self._save(replace=False, submit=True)
+
+
+class ContributionValidate(ContributionScoped, generics.GenericAPIView):
+    """A coordinator accepts a submitted contribution."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=VersionInput,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        self.check_query(extra=())
+        item = self.get_object()
+        _refuse_review(request.user, item)
+        data = self.read(VersionInput)
+        return self.run(
+            item,
+            lambda: services.validate_contribution(
+                item, user=request.user, version=data["version"]
+            ),
+        )
+
+
+class ContributionReturn(ContributionScoped, generics.GenericAPIView):
+    """A coordinator sends a submitted contribution back to the focal point, saying what
+    needs fixing."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=ReturnInput,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        self.check_query(extra=())
+        item = self.get_object()
+        _refuse_review(request.user, item)
+        data = self.read(ReturnInput)
+        return self.run(
+            item,
+            lambda: services.return_contribution(
+                item, user=request.user, version=data["version"], comment=data["comment"]
+            ),
+        )
