@@ -6,6 +6,8 @@ import pytest
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
 from planwatch.plans.models import Plan
 
+from .factories import make_user
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -88,3 +90,27 @@ def live_nap(live_server, transactional_db) -> Plan:
         load_dataset(NAP_DATASET)
         plan = Plan.objects.get(slug="nap-2021-2025")
     return plan
+
+
+# One person per role on the NAP: the coordinator, focal points of a federal and a Flemish
+# actor, and a civil-society assessor.
+
+
+@pytest.fixture
+def coordinator(nap):
+    return make_user("coordinator@example.org", role="coordinator", plan=nap)
+
+
+@pytest.fixture
+def focal_a(nap):
+    return make_user("justice@example.org", role="focal_point", actor="fod-justitie")
+
+
+@pytest.fixture
+def focal_b(nap):
+    return make_user("opgroeien@example.org", role="focal_point", actor="opgroeien")
+
+
+@pytest.fixture
+def assessor(nap):
+    return make_user("platform@example.org", role="assessor", actor="national-platform")

@@ -12,33 +12,11 @@ from planwatch.api.models import ApiToken
 from planwatch.reporting import services
 from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink, Round
 
-from .factories import make_user
-
 API = "/api/v1/contributions/"
 NAP = "/api/v1/plans/nap-2021-2025/"
 
 
 # Fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def coordinator(nap):
-    return make_user("coordinator@example.org", role="coordinator", plan=nap)
-
-
-@pytest.fixture
-def focal_a(nap):
-    return make_user("justice@example.org", role="focal_point", actor="fod-justitie")
-
-
-@pytest.fixture
-def focal_b(nap):
-    return make_user("opgroeien@example.org", role="focal_point", actor="opgroeien")
-
-
-@pytest.fixture
-def assessor(nap):
-    return make_user("platform@example.org", role="assessor", actor="national-platform")
 
 
 @pytest.fixture

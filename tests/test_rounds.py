@@ -15,26 +15,6 @@ from .factories import make_user
 
 
 @pytest.fixture
-def coordinator(nap):
-    return make_user("coordinator@example.org", role="coordinator", plan=nap)
-
-
-@pytest.fixture
-def focal_a(nap):
-    return make_user("justice@example.org", role="focal_point", actor="fod-justitie")
-
-
-@pytest.fixture
-def focal_b(nap):
-    return make_user("opgroeien@example.org", role="focal_point", actor="opgroeien")
-
-
-@pytest.fixture
-def assessor(nap):
-    return make_user("platform@example.org", role="assessor", actor="national-platform")
-
-
-@pytest.fixture
 def round_(nap, coordinator) -> Round:
     round_ = services.create_round(
         nap,
