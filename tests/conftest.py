@@ -114,3 +114,56 @@ def focal_b(nap):
 @pytest.fixture
 def assessor(nap):
     return make_user("platform@example.org", role="assessor", actor="national-platform")
+
+
+@pytest.fixture
+def nap_reports(nap):
+    """What actors and civil society said about the NAP's published round, beside what must stay
+    private: validated contributions (one with evidence), a submitted one, a validated one in a
+    draft round, and published and unpublished assessments."""
+    from planwatch.actors.models import Actor
+    from planwatch.reporting.models import Assessment, Contribution, EvidenceLink, Round
+
+    published = Round.objects.latest_published(nap)
+    draft = Round.objects.create(
+        plan=nap, slug="draft-2025", name_en="Draft", start="2025-01-01", end="2025-12-31"
+    )
+    justice, opgroeien, platform = (
+        Actor.objects.get(slug=slug) for slug in ("fod-justitie", "opgroeien", "national-platform")
+    )
+    m9, m112 = nap.measures.get(number=9), nap.measures.get(number=112)
+    first = Contribution.objects.create(
+        round=published,
+        measure=m9,
+        actor=justice,
+        state="validated",
+        proposed_status="in_progress",
+        narrative_nl="Opleidingen gegeven.",
+        narrative_en="Training given.",
+        review_comment="internal remark",
+    )
+    EvidenceLink.objects.create(contribution=first, url="https://example.org/report.pdf")
+    Contribution.objects.create(
+        round=published, measure=m112, actor=opgroeien, state="validated", narrative_nl="Klaar."
+    )
+    Contribution.objects.create(
+        round=published, measure=m112, actor=justice, state="submitted", narrative_en="Secret."
+    )
+    Contribution.objects.create(
+        round=draft, measure=m9, actor=justice, state="validated", narrative_en="Not yet."
+    )
+    Assessment.objects.create(
+        round=published,
+        measure=m9,
+        organisation=platform,
+        rating="not_started",
+        commentary_en="=SUM(A1) nothing visible yet",
+        is_published=True,
+    )
+    Assessment.objects.create(
+        round=published, measure=m112, organisation=platform, rating="in_progress", is_published=False
+    )
+    Assessment.objects.create(
+        round=draft, measure=m112, organisation=platform, rating="implemented", is_published=True
+    )
+    return published

@@ -19,6 +19,7 @@ def page_paths(plan) -> list[str]:
         f"plans/{{plan}}/measures/{measure.number}/",
         "plans/{plan}/coverage/",
         "plans/{plan}/differences/",
+        "plans/{plan}/data/",
         "plans/{plan}/indicators/",
         f"plans/{{plan}}/indicators/{indicator.code}/",
         "accounts/login/",

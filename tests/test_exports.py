@@ -46,7 +46,7 @@ def latest(plan) -> Round:
 
 
 @pytest.mark.parametrize("what", sorted(SOURCES))
-def test_every_source_gives_the_same_rows_in_every_format(nap, what):
+def test_every_source_gives_the_same_rows_in_every_format(nap, nap_reports, what):
     source = SOURCES[what]
     round_ = latest(nap) if what == "measures" else None
     rows = as_json(what, nap, round_)
@@ -159,6 +159,50 @@ def test_statuses_come_from_published_rounds_only(nap):
     assert set(row["narrative"]) <= {"nl", "fr", "de", "en"}
     # Asking for the draft round gives nothing from it.
     assert as_json("statuses", nap, draft) == []
+
+
+def test_contributions_are_the_validated_ones_of_published_rounds(nap, nap_reports):
+    rows = as_json("contributions", nap)
+    assert [(r["round"], r["measure"], r["actor"]) for r in rows] == [
+        ("interim-2023", 9, "fod-justitie"),
+        ("interim-2023", 112, "opgroeien"),
+    ]
+    assert rows[0]["narrative"] == {"nl": "Opleidingen gegeven.", "en": "Training given."}
+    assert rows[0]["evidence"] == ["https://example.org/report.pdf"]
+    assert rows[0]["proposed_status"] == "in_progress"
+    assert rows[0]["government"] == "be-fed"
+    # Review comments, submitted work and draft rounds never leave the back office.
+    for fmt in ("json", "csv", "xlsx"):
+        out = io.BytesIO()
+        export(out, "contributions", fmt, nap)
+        raw = out.getvalue() if fmt != "xlsx" else str(as_sheet("contributions", nap)[0])
+        for secret in ("internal remark", "Secret.", "Not yet.", "review_comment"):
+            assert secret.encode() not in (raw if isinstance(raw, bytes) else raw.encode())
+    _, table = as_csv("contributions", nap)
+    assert table[0]["evidence"] == "https://example.org/report.pdf"
+    assert table[0]["narrative_en"] == "Training given."
+    draft = Round.objects.get(slug="draft-2025")
+    assert as_json("contributions", nap, draft) == []
+    assert len(as_json("contributions", nap, nap_reports)) == 2
+
+
+def test_assessments_are_the_published_ones_of_published_rounds(nap, nap_reports):
+    rows = as_json("assessments", nap)
+    assert rows == [
+        {
+            "round": "interim-2023",
+            "measure": 9,
+            "organisation": "national-platform",
+            "rating": "not_started",
+            "commentary": {"en": "=SUM(A1) nothing visible yet"},
+        }
+    ]
+    _, table = as_csv("assessments", nap)
+    assert table[0]["commentary_en"] == "'=SUM(A1) nothing visible yet"  # neutralised
+    assert as_json("assessments", nap, Round.objects.get(slug="draft-2025")) == []
+    measures = nap.measures.filter(number=112)
+    assert as_json("assessments", nap, None, measures) == []
+    assert len(as_json("contributions", nap, None, measures)) == 1
 
 
 def test_budgets_hold_public_lines_and_published_totals(nap):
@@ -283,6 +327,8 @@ def test_command_statuses_of_one_round(nap):
         (["measures", "--format", "xlsx"], "XLSX is a binary format: give a file with -o FILE."),
         (["budgets", "--round", "interim-2023"], "--round does not apply to budgets."),
         (["statuses", "--round", "draft-x"], "Round 'draft-x' is not published"),
+        (["measures", "--round", "draft-x"], "Round 'draft-x' is not published"),
+        (["contributions", "--round", "draft-x"], "Round 'draft-x' is not published"),
         (["statuses", "--round", "nope"], "No round 'nope' in plan 'nap-2021-2025'"),
         (["observations", "-o", "/nonexistent/dir/x.csv"], "does not exist"),
     ],

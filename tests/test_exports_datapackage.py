@@ -40,7 +40,7 @@ def with_suppressed_count(nap):
     return indicator
 
 
-def test_the_data_package_validates(nap, tmp_path, with_suppressed_count):
+def test_the_data_package_validates(nap, nap_reports, tmp_path, with_suppressed_count):
     folder = tmp_path / "package"
     descriptor = write_package(folder)
 
@@ -73,6 +73,13 @@ def test_the_data_package_validates(nap, tmp_path, with_suppressed_count):
     assert field(statuses, "status")["constraints"]["enum"] == nap.statuses
     assert field(resources["budgets"]["schema"], "amount")["type"] == "number"
     assert field(resources["budgets"]["schema"], "in_totals")["type"] == "boolean"
+    assessments = resources["assessments"]["schema"]
+    assert field(assessments, "rating")["constraints"]["enum"] == [
+        *nap.statuses,
+        "insufficient_information",
+    ]
+    with (folder / "contributions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert [r["measure"] for r in csv.DictReader(handle)] == ["9", "112"]
     observations = resources["observations"]["schema"]
     limit = with_suppressed_count.suppress_below
     assert f"< {limit}" in observations["missingValues"]

@@ -4,45 +4,17 @@ the portal's filters giving exactly the portal's measure set."""
 import csv
 import io
 import json
+import zipfile
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
-from django.urls import NoReverseMatch, include, path, reverse
+from frictionless import validate
 from openpyxl import load_workbook
 
-from planwatch import urls as root_urls
+from planwatch.documents.datapackage import RESOURCES
 from planwatch.documents.exports import SOURCES
-from planwatch.portal import urls as portal_urls
 from planwatch.reporting.models import MeasureStatus, Round
 
 BASE = "/en/plans/nap-2021-2025/downloads"
-
-# Until planwatch/portal/urls.py includes planwatch.portal.download_urls, these tests route
-# through this module: the portal's URLs plus the downloads (as that include will make them),
-# then the site's other URLs.
-urlpatterns = [
-    *i18n_patterns(
-        path(
-            "",
-            include(
-                (
-                    [*portal_urls.urlpatterns, path("", include("planwatch.portal.download_urls"))],
-                    "portal",
-                )
-            ),
-        ),
-        prefix_default_language=True,
-    ),
-    *root_urls.urlpatterns,
-]
-
-
-@pytest.fixture(autouse=True)
-def download_urls(settings):
-    try:
-        reverse("portal:download", args=["x", "measures", "csv"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 def rows_of(response) -> list[dict]:
@@ -188,3 +160,39 @@ def test_a_published_round_can_be_chosen(client, nap):
         'attachment; filename="nap-2021-2025-statuses-interim-2023.csv"'
     )
     assert {r["round"] for r in rows_of(response)} == {"interim-2023"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "de", "en"])
+def test_the_open_data_page_links_every_download(client, nap, lang):
+    response = client.get(f"/{lang}/plans/nap-2021-2025/data/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    base = f"/{lang}/plans/nap-2021-2025/downloads"
+    for what in SOURCES:
+        for fmt in ("csv", "xlsx", "json"):
+            assert f'href="{base}/{what}.{fmt}"' in page
+    assert f'href="{base}/datapackage.zip"' in page
+    plan_page = client.get(f"/{lang}/plans/nap-2021-2025/").content.decode()
+    assert f'href="/{lang}/plans/nap-2021-2025/data/"' in plan_page
+
+
+def test_the_data_package_downloads_as_a_zip_that_validates(client, nap, nap_reports, tmp_path):
+    response = client.get(f"{BASE}/datapackage.zip")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="nap-2021-2025-datapackage.zip"'
+    )
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(
+            f"nap-2021-2025/{name}"
+            for name in ["datapackage.json", *(f"{r}.csv" for r in RESOURCES)]
+        )
+        archive.extractall(tmp_path)
+    report = validate(str(tmp_path / "nap-2021-2025" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
+    contributions = (tmp_path / "nap-2021-2025" / "contributions.csv").read_text("utf-8-sig")
+    assert "Training given." in contributions and "internal remark" not in contributions
+    assert client.get("/en/plans/nope/downloads/datapackage.zip").status_code == 404
+    assert client.post(f"{BASE}/datapackage.zip").status_code == 405

@@ -149,6 +149,7 @@ PAGES = {
     "measure": ("/en/plans/{slug}/measures/7/", 11),
     "coverage": ("/en/plans/{slug}/coverage/", 6),
     "indicator": ("/en/plans/{slug}/indicators/ind/", 5),
+    "open data": ("/en/plans/{slug}/data/", 3),
 }
 
 

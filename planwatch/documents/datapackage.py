@@ -27,6 +27,8 @@ RESOURCES = (
     "rounds",
     "measures",
     "statuses",
+    "contributions",
+    "assessments",
     "budgets",
     "budget-totals",
     "indicators",

@@ -7,6 +7,11 @@ from . import downloads
 
 urlpatterns = [
     path(
+        "plans/<slug:plan>/downloads/datapackage.zip",
+        downloads.datapackage,
+        name="datapackage",
+    ),
+    path(
         "plans/<slug:plan>/downloads/<slug:what>.<slug:fmt>",
         downloads.download,
         name="download",

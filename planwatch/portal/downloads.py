@@ -6,12 +6,17 @@ download holds exactly the measures that list shows, or the rows about them.
 
 import io
 import re
+import tempfile
+import zipfile
+from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from planwatch.documents.datapackage import write_datapackage
 from planwatch.documents.exports import FORMATS, SOURCES, export
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting.models import Round
@@ -20,6 +25,63 @@ from .forms import MeasureFilter
 from .views import filter_measures
 
 slug_re = re.compile(r"[-\w]{1,80}")
+
+# What each download holds, for the open-data page (the sources' own descriptions, in English,
+# go into the data package).
+SOURCE_TEXTS = {
+    "measures": (
+        gettext_lazy("Measures"),
+        gettext_lazy(
+            "One row per measure: pillar, objective, titles and descriptions in every language, "
+            "actors, governments, forms of violence, target groups, convention articles and "
+            "the status in the latest published round."
+        ),
+    ),
+    "rounds": (
+        gettext_lazy("Reporting rounds"),
+        gettext_lazy("The published reporting rounds: period and publication date."),
+    ),
+    "statuses": (
+        gettext_lazy("Statuses per round"),
+        gettext_lazy("The official status of each measure in each published round, and why."),
+    ),
+    "contributions": (
+        gettext_lazy("Contributions"),
+        gettext_lazy(
+            "What each responsible actor reported on each measure, once validated by the "
+            "coordinator and published, with the evidence given."
+        ),
+    ),
+    "assessments": (
+        gettext_lazy("Independent assessments"),
+        gettext_lazy(
+            "The ratings and commentary civil-society organisations published, beside the "
+            "official statuses."
+        ),
+    ),
+    "budgets": (
+        gettext_lazy("Budget lines"),
+        gettext_lazy(
+            "Amounts in euro per government, year and measure, specific or broader, and whether "
+            "they count in the totals."
+        ),
+    ),
+    "budget-totals": (
+        gettext_lazy("Published budget totals"),
+        gettext_lazy("The budget totals as the published reports print them."),
+    ),
+    "indicators": (
+        gettext_lazy("Indicators"),
+        gettext_lazy("The plan's indicators: unit, source, breakdowns, targets and measures."),
+    ),
+    "observations": (
+        gettext_lazy("Observations"),
+        gettext_lazy(
+            "Every value of every indicator, per period and breakdown; small counts are shown "
+            'as "< N".'
+        ),
+    ),
+}
 
 
 @require_safe
@@ -69,3 +131,18 @@ def download(request: HttpRequest, plan: str, what: str, fmt: str) -> HttpRespon
 
 def bad_request(message: str) -> HttpResponse:
     return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def datapackage(request: HttpRequest, plan: str) -> HttpResponse:
+    """The Frictionless data package (``datapackage.json`` and one CSV per source) as a zip."""
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        write_datapackage(plan_obj, Path(folder))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, f"{plan_obj.slug}/{path.name}")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{plan_obj.slug}-datapackage.zip"'
+    return response

@@ -10,7 +10,8 @@ from planwatch.lib import charts
 from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Measure, MeasureActor, Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import Assessment, BudgetLine, MeasureStatus, Round
+from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
+from planwatch.reporting.permissions import public_assessments
 
 from .forms import MeasureFilter
 
@@ -155,9 +156,7 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
             ),
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.filter(
-                    is_published=True, round__state=Round.State.PUBLISHED
-                ).select_related("organisation", "round"),
+                queryset=public_assessments().select_related("organisation", "round"),
                 to_attr="published_assessments",
             ),
             Prefetch(
@@ -190,9 +189,8 @@ def differences(request: HttpRequest, plan: str) -> HttpResponse:
     """Measures whose civil-society rating differs from the official status of the round."""
     plan_obj = get_object_or_404(Plan, slug=plan)
     assessments = (
-        Assessment.objects.filter(
-            is_published=True, round__state=Round.State.PUBLISHED, round__plan=plan_obj
-        )
+        public_assessments()
+        .filter(round__plan=plan_obj)
         .select_related("organisation", "round", "measure")
         .order_by("round__end", "measure__number", "organisation__slug")
     )
@@ -307,5 +305,28 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             "by": by,
             "svg": charts.svg(chart) if chart.categories else "",
             "any_suppressed": any(row["suppressed"] for row in rows),
+        },
+    )
+
+
+def open_data(request: HttpRequest, plan: str) -> HttpResponse:
+    """Every export source of the plan in three formats, and the whole set as a data package."""
+    from planwatch.documents.exports import FORMATS, SOURCES
+
+    from .downloads import SOURCE_TEXTS
+
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    sources = [
+        {"name": name, "title": title, "text": text, "formats": list(FORMATS)}
+        for name in SOURCES
+        for title, text in [SOURCE_TEXTS[name]]
+    ]
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "plan": plan_obj,
+            "round": Round.objects.latest_published(plan_obj),
+            "sources": sources,
         },
     )

@@ -70,9 +70,19 @@ def can_see_round(user: AnyUser, round_: Round) -> bool:
 # Contributions --------------------------------------------------------------------------------
 
 
+PUBLISHED_CONTRIBUTION = Q(state=Contribution.State.VALIDATED, round__state=Round.State.PUBLISHED)
+
+
+def public_contributions() -> QuerySet[Contribution]:
+    """What everyone may read of the contributions: those the coordinator validated, once their
+    round is published (open data exports and the API). Drafts, returned work and review
+    comments never leave the back office."""
+    return Contribution.objects.filter(PUBLISHED_CONTRIBUTION)
+
+
 def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
-    """A focal point sees their own actors' contributions; a coordinator every contribution of
-    the plans they coordinate. Nobody else sees any (the public sees the decided statuses)."""
+    """To work on: a focal point sees their own actors' contributions; a coordinator every
+    contribution of the plans they coordinate. Others only read ``public_contributions``."""
     plans = coordinated_plan_ids(user)
     if plans is None:
         return Contribution.objects.all()
@@ -129,9 +139,16 @@ def can_assess(user: AnyUser, round_: Round, organisation_id: int) -> bool:
     )
 
 
+PUBLISHED_ASSESSMENT = Q(is_published=True, round__state=Round.State.PUBLISHED)
+
+
+def public_assessments() -> QuerySet[Assessment]:
+    """Assessments their organisation chose to publish, on published rounds."""
+    return Assessment.objects.filter(PUBLISHED_ASSESSMENT)
+
+
 def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
-    published = Q(is_published=True, round__state=Round.State.PUBLISHED)
     orgs = assessor_organisation_ids(user)
     if orgs:
-        return Assessment.objects.filter(published | Q(organisation_id__in=orgs))
-    return Assessment.objects.filter(published)
+        return Assessment.objects.filter(PUBLISHED_ASSESSMENT | Q(organisation_id__in=orgs))
+    return public_assessments()

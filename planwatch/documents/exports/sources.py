@@ -11,7 +11,8 @@ from typing import Any
 
 from planwatch.lib.i18n import all_translations
 from planwatch.plans.models import Measure, MeasureActor, Plan, Tag
-from planwatch.reporting.models import MeasureStatus, Round
+from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, Round
+from planwatch.reporting.permissions import public_assessments, public_contributions
 
 from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
 from .schema import Field, ForeignKey, Row, Source, only_measures
@@ -195,7 +196,150 @@ STATUSES = Source(
 )
 
 
+# ------------------------------------------------------------------------------ contributions
+
+
+def contribution_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
+    """What each responsible actor reported, once the coordinator validated it and the round
+    was published (only ``round_`` when given). Review comments stay internal."""
+    queryset = public_contributions().filter(round__plan=plan)
+    if round_ is not None:
+        queryset = queryset.filter(round=round_)
+    queryset = only_measures(queryset, measures)
+    evidence = grouped(
+        EvidenceLink.objects.filter(contribution__in=queryset.values("pk"))
+        .order_by("contribution_id", "id")
+        .values("contribution_id", "url"),
+        "contribution_id",
+    )
+    rows = queryset.order_by("round__end", "round__id", "measure__number", "actor__slug").values(
+        "pk",
+        "round__slug",
+        "measure__number",
+        "actor__slug",
+        "actor__government__code",
+        "proposed_status",
+        *per_language("narrative"),
+    )
+    for values in rows:
+        yield {
+            "round": values["round__slug"],
+            "measure": values["measure__number"],
+            "actor": values["actor__slug"],
+            "government": values["actor__government__code"],
+            "proposed_status": values["proposed_status"],
+            "narrative": texts(values, "narrative"),
+            "evidence": [link["url"] for link in evidence.get(values["pk"], [])],
+        }
+
+
+CONTRIBUTIONS = Source(
+    name="contributions",
+    title="Contributions",
+    description=(
+        "What each responsible actor reported on a measure in a published round, as validated "
+        "by the coordinator. The official status is in statuses."
+    ),
+    rows=contribution_rows,
+    uses_round=True,
+    primary_key=("round", "measure", "actor"),
+    foreign_keys=(
+        ForeignKey("round", "rounds", "slug"),
+        ForeignKey("measure", "measures", "number"),
+    ),
+    fields=(
+        Field("round", description="The reporting round.", required=True),
+        Field("measure", "integer", "The measure's number.", required=True),
+        Field("actor", description="The reporting actor's identifier.", required=True),
+        Field("government", description="The code of the actor's government."),
+        Field(
+            "proposed_status",
+            description="The status the actor proposed (the coordinator decides).",
+            enum=plan_statuses,
+        ),
+        translations("narrative", "What the actor reports was done"),
+        Field(
+            "evidence", description="Addresses of the evidence given, '; '-separated.", many=True
+        ),
+    ),
+)
+
+
+# -------------------------------------------------------------------------------- assessments
+
+
+def assessment_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
+    """The independent organisations' published ratings (only ``round_`` when given)."""
+    queryset = public_assessments().filter(round__plan=plan)
+    if round_ is not None:
+        queryset = queryset.filter(round=round_)
+    rows = (
+        only_measures(queryset, measures)
+        .order_by("round__end", "round__id", "measure__number", "organisation__slug")
+        .values(
+            "round__slug",
+            "measure__number",
+            "organisation__slug",
+            "rating",
+            *per_language("commentary"),
+        )
+    )
+    for values in rows:
+        yield {
+            "round": values["round__slug"],
+            "measure": values["measure__number"],
+            "organisation": values["organisation__slug"],
+            "rating": values["rating"],
+            "commentary": texts(values, "commentary"),
+        }
+
+
+def assessment_ratings(plan: Plan) -> list[str]:
+    return [*plan_statuses(plan), Assessment.INSUFFICIENT_INFORMATION]
+
+
+ASSESSMENTS = Source(
+    name="assessments",
+    title="Independent assessments",
+    description=(
+        "Civil-society organisations' own ratings of measures in published rounds, published "
+        "beside the official status and never merged into it."
+    ),
+    rows=assessment_rows,
+    uses_round=True,
+    primary_key=("round", "measure", "organisation"),
+    foreign_keys=(
+        ForeignKey("round", "rounds", "slug"),
+        ForeignKey("measure", "measures", "number"),
+    ),
+    fields=(
+        Field("round", description="The reporting round.", required=True),
+        Field("measure", "integer", "The measure's number.", required=True),
+        Field(
+            "organisation", description="The assessing organisation's identifier.", required=True
+        ),
+        Field(
+            "rating",
+            description="The organisation's rating.",
+            required=True,
+            enum=assessment_ratings,
+        ),
+        translations("commentary", "The organisation's commentary"),
+    ),
+)
+
+
 SOURCES: dict[str, Source] = {
     source.name: source
-    for source in (MEASURES, ROUNDS, STATUSES, BUDGETS, BUDGET_TOTALS, INDICATORS, OBSERVATIONS)
+    for source in (
+        MEASURES,
+        ROUNDS,
+        STATUSES,
+        CONTRIBUTIONS,
+        ASSESSMENTS,
+        BUDGETS,
+        BUDGET_TOTALS,
+        INDICATORS,
+        OBSERVATIONS,
+    )
 }

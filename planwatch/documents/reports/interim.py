@@ -11,6 +11,7 @@ from planwatch.lib.i18n import translated
 from planwatch.plans.models import Plan, Section, Status
 from planwatch.reporting import stats
 from planwatch.reporting.models import Assessment, Round
+from planwatch.reporting.permissions import public_assessments
 
 from . import model
 from .budget import budget_summary, qualified
@@ -342,7 +343,8 @@ def assessments_annex(round_: Round, lang: str) -> model.Section | None:
     if not round_.is_published:
         return None
     assessments = list(
-        Assessment.objects.filter(round=round_, is_published=True)
+        public_assessments()
+        .filter(round=round_)
         .select_related("measure", "organisation")
         .order_by("measure__number", "organisation__slug")
     )

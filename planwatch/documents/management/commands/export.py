@@ -21,8 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="plan slug")
         parser.add_argument(
             "--round",
-            help="round slug (measures: default the latest published round; "
-            "statuses: default every published round)",
+            help="a published round's slug (measures: default the latest published round; "
+            "statuses, contributions, assessments: default every published round)",
         )
         parser.add_argument("--format", choices=sorted(WRITERS), default=None, help="default json")
         parser.add_argument(
@@ -58,9 +58,9 @@ class Command(BaseCommand):
             if round_obj is None:
                 known = ", ".join(plan_obj.rounds.values_list("slug", flat=True)) or "none"
                 raise CommandError(f"No round {round!r} in plan {plan!r}. Known rounds: {known}.")
-            if what == "statuses" and not round_obj.is_published:
+            if not round_obj.is_published:
                 raise CommandError(
-                    f"Round {round!r} is not published; statuses export published rounds only."
+                    f"Round {round!r} is not published; exports hold published data only."
                 )
         elif what == "measures":
             round_obj = Round.objects.latest_published(plan_obj)
