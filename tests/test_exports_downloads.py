@@ -25,7 +25,7 @@ def rows_of(response) -> list[dict]:
 def portal_numbers(client, query: str) -> list[int]:
     response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
     assert response.status_code == 200
-    return sorted(m.number for m in response.context["measures"])
+    return sorted(m["number"] for m in response.context["measures"])
 
 
 @pytest.mark.parametrize(

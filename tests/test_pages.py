@@ -96,7 +96,7 @@ def test_measure_list_filters(client, nap):
     def numbers(query: str) -> set[int]:
         response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
         assert response.status_code == 200
-        return {m.number for m in response.context["measures"]}
+        return {m["number"] for m in response.context["measures"]}
 
     everything = numbers("")
     assert len(everything) == nap.measures.count()
@@ -144,11 +144,11 @@ def _queries(client, url: str) -> int:
 # Each count includes the one query for the data version that keys the page cache.
 PAGES = {
     "plan": ("/en/plans/{slug}/", 16),
-    "measures": ("/en/plans/{slug}/measures/", 12),
-    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 12),
+    "measures": ("/en/plans/{slug}/measures/", 11),
+    "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 11),
     "measure": ("/en/plans/{slug}/measures/7/", 11),
     "coverage": ("/en/plans/{slug}/coverage/", 6),
-    "indicator": ("/en/plans/{slug}/indicators/ind/", 5),
+    "indicator": ("/en/plans/{slug}/indicators/ind/", 6),
     "open data": ("/en/plans/{slug}/data/", 3),
 }
 
@@ -235,7 +235,7 @@ def test_more_filters_and_sorting(client, nap):
         response = client.get(f"/en/plans/nap-2021-2025/measures/?{query}")
         assert response.status_code == 200
         assert not response.context["form"].errors, response.context["form"].errors
-        return [m.number for m in response.context["measures"]]
+        return [m["number"] for m in response.context["measures"]]
 
     assert numbers("objective=1.4.5") == sorted(
         nap.measures.filter(section__code="1.4.5").values_list("number", flat=True)
@@ -262,3 +262,24 @@ def test_more_filters_and_sorting(client, nap):
         "sort",
         "article",
     }
+
+
+def test_a_long_indicator_shows_its_latest_observations(client, db):
+    plan = make_plan(measures=3, observations=250)
+    response = client.get(f"/en/plans/{plan.slug}/indicators/ind/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 200
+    starts = [row["observation"].start for row in rows]
+    assert starts == sorted(starts)
+    latest = plan.indicators.get().observations.order_by("-start").first()
+    assert starts[-1] == latest.start
+    page = response.content.decode()
+    assert "The latest 200 of 250 observations are shown here." in page
+    assert f'href="/en/plans/{plan.slug}/data/"' in page
+    assert page.count("<tr>") == 201
+    # A breakdown the observations have keeps the limit; one they lack is ignored.
+    assert len(client.get(f"/en/plans/{plan.slug}/indicators/ind/?by=city").context["rows"]) == 200
+    small = make_plan(measures=3, observations=5)
+    page = client.get(f"/en/plans/{small.slug}/indicators/ind/").content.decode()
+    assert "observations are shown here" not in page

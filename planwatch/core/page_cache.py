@@ -33,7 +33,9 @@ class PageCacheMiddleware:
         if not _eligible(request):
             return self.get_response(request)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{DataVersion.current()}:{path}"
+        # Kept on the request, so that a view can cache its own parts under the same version.
+        request.data_version = DataVersion.current()
+        key = f"page:{request.data_version}:{path}"
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -49,6 +49,15 @@ def translated(obj: object, field: str, lang: str | None = None) -> Text:
     return Text("", "", wanted)
 
 
+def translated_value(values: dict, field: str, lang: str | None = None) -> Text:
+    """Like :func:`translated`, from a ``.values()`` row holding ``<field>_<code>`` keys."""
+    wanted = lang or current_language()
+    for code in fallback_chain(wanted):
+        if value := values.get(f"{field}_{code}"):
+            return Text(value, code, wanted)
+    return Text("", "", wanted)
+
+
 def all_translations(obj: object, field: str) -> dict[str, str]:
     """Every language that has a value, in the order of settings.LANGUAGES."""
     return {code: value for code in languages() if (value := getattr(obj, f"{field}_{code}", None))}

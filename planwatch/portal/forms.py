@@ -1,8 +1,9 @@
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor, Government
-from planwatch.lib.i18n import translated
+from planwatch.lib.i18n import current_language, translated
 from planwatch.plans.models import Plan, Provision, Section, Tag
 
 
@@ -30,30 +31,44 @@ class MeasureFilter(forms.Form):
         ],
     )
 
-    def __init__(self, plan: Plan, *args, **kwargs) -> None:
+    def __init__(self, plan: Plan, *args, version: str | None = None, **kwargs) -> None:
+        """``version``: the data version the page is built from. With it the choices are read
+        from the cache (one set per plan, language and version) instead of seven queries."""
         super().__init__(*args, **kwargs)
-        every = [("", _("all"))]
+        if version is None:
+            choices = self.choices_of(plan)
+        else:
+            key = f"measure-filter:{plan.pk}:{current_language()}:{version}"
+            choices = cache.get(key)
+            if choices is None:
+                choices = self.choices_of(plan)
+                cache.set(key, choices, 60 * 60)
+        for name, options in choices.items():
+            self.fields[name].choices = options
+
+    @staticmethod
+    def choices_of(plan: Plan) -> dict[str, list[tuple]]:
+        every = [("", str(_("all")))]
+        fields: dict[str, list[tuple]] = {}
         pillars = Section.objects.filter(plan=plan, parent__isnull=True).order_by("order")
-        self.fields["pillar"].choices = every + [
+        fields["pillar"] = every + [
             (p.pillar, f"{p.pillar}. {translated(p, 'title').text}") for p in pillars
         ]
-        self.fields["status"].choices = every + plan.status_choices()
-        self.fields["government"].choices = every + [
+        fields["status"] = every + [(code, str(label)) for code, label in plan.status_choices()]
+        fields["government"] = every + [
             (g.code, str(g))
             for g in Government.objects.filter(actors__measures__plan=plan).distinct()
         ]
-        self.fields["actor"].choices = every + sorted(
+        fields["actor"] = every + sorted(
             ((a.slug, a.label) for a in Actor.objects.filter(measures__plan=plan).distinct()),
             key=lambda choice: choice[1].lower(),
         )
         tags = list(Tag.objects.filter(measures__plan=plan).distinct())
-        self.fields["tag"].choices = every + [
-            (t.slug, f"{t.get_kind_display()}: {t}") for t in tags
-        ]
-        self.fields["form"].choices = every + [(t.slug, str(t)) for t in tags if t.kind == "form"]
-        self.fields["group"].choices = every + [(t.slug, str(t)) for t in tags if t.kind == "group"]
+        fields["tag"] = every + [(t.slug, f"{t.get_kind_display()}: {t}") for t in tags]
+        fields["form"] = every + [(t.slug, str(t)) for t in tags if t.kind == "form"]
+        fields["group"] = every + [(t.slug, str(t)) for t in tags if t.kind == "group"]
         objectives = Section.objects.filter(plan=plan, parent__isnull=False).order_by("order")
-        self.fields["objective"].choices = every + [
+        fields["objective"] = every + [
             (o.code, f"{o.code} {translated(o, 'title').text}"[:90]) for o in objectives
         ]
         articles = (
@@ -61,6 +76,7 @@ class MeasureFilter(forms.Form):
             .distinct()
             .order_by("order")
         )
-        self.fields["article"].choices = every + [
+        fields["article"] = every + [
             (a.code, f"{a.code}. {translated(a, 'title').text}"[:90]) for a in articles
         ]
+        return fields

@@ -3,12 +3,15 @@
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from planwatch.core.templatetags.planwatch import marked
+from planwatch.documents.exports.values import per_language
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.lib import charts
-from planwatch.lib.i18n import current_language
-from planwatch.plans.models import Measure, MeasureActor, Plan
+from planwatch.lib.i18n import current_language, translated_value
+from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 from planwatch.reporting import stats
 from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
 from planwatch.reporting.permissions import public_assessments
@@ -26,18 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
-    latest_start = (
-        Observation.objects.filter(indicator=OuterRef("indicator"))
-        .order_by("-start")
-        .values("start")[:1]
-    )
-    indicators = Indicator.objects.filter(plan=plan_obj).prefetch_related(
-        Prefetch(
-            "observations",
-            queryset=Observation.objects.filter(start=Subquery(latest_start)).order_by("id"),
-            to_attr="latest",
-        )
-    )
+    indicators = latest_observations(Indicator.objects.filter(plan=plan_obj))
     pillars = stats.split_by_pillar(plan_obj, round_)
     pillar_chart = charts.status_chart(
         "pillars",
@@ -73,28 +65,92 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
+def latest_observations(indicators) -> list[Indicator]:
+    """The indicators, each with ``latest``: its observations of the latest period. Two queries
+    that use the (indicator, start) index, however many observations there are."""
+    newest = Observation.objects.filter(indicator=OuterRef("pk")).order_by("-start")
+    indicators = list(indicators.annotate(latest_start=Subquery(newest.values("start")[:1])))
+    wanted = Q(pk__in=[])
+    for indicator in indicators:
+        indicator.latest = []
+        if indicator.latest_start is not None:
+            wanted |= Q(indicator=indicator, start=indicator.latest_start)
+    by_indicator = {indicator.pk: indicator for indicator in indicators}
+    if len(wanted):
+        for observation in Observation.objects.filter(wanted).order_by("id"):
+            observation.indicator = by_indicator[observation.indicator_id]
+            observation.indicator.latest.append(observation)
+    return indicators
+
+
 def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan, slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
-    form = MeasureFilter(plan_obj, request.GET or None)
-    measures = (
-        Measure.objects.for_plan(plan_obj)
-        .with_listing_data()
-        .prefetch_related(
-            Prefetch(
-                "statuses",
-                queryset=MeasureStatus.objects.filter(round=round_),
-                to_attr="current_status",
-            )
-        )
+    form = MeasureFilter(
+        plan_obj, request.GET or None, version=getattr(request, "data_version", None)
     )
+    measures = Measure.objects.for_plan(plan_obj)
     if form.is_valid():
         measures = filter_measures(measures, form.cleaned_data, round_)
     return render(
         request,
         "portal/measure_list.html",
-        {"plan": plan_obj, "round": round_, "form": form, "measures": measures},
+        {
+            "plan": plan_obj,
+            "round": round_,
+            "form": form,
+            "measures": listing(measures, round_, plan_obj),
+        },
     )
+
+
+def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
+    """The rows of the measure list, ready to print: read as plain values in two queries and
+    formatted here, because building model instances and template lookups per row would cost
+    most of the page's time on a plan of hundreds of measures."""
+    lang = current_language()
+    current = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
+    rows = list(
+        measures.annotate(current_status=Subquery(current.values("status")[:1])).values(
+            "pk", "number", "section__code", "current_status", *per_language("title")
+        )
+    )
+    roles = MeasureActor.objects.filter(measure__in=measures.values("pk")).order_by(
+        "measure_id", "order", "id"
+    )
+    actors: dict[int, list[str]] = {}
+    for role in roles.values(
+        "measure_id",
+        "actor__slug",
+        "actor__government__code",
+        *per_language("actor__short", "actor__name", "actor__government__short"),
+        *per_language("actor__government__name"),
+    ):
+        label = (
+            translated_value(role, "actor__short", lang).text
+            or translated_value(role, "actor__name", lang).text
+            or role["actor__slug"]
+        )
+        if code := role["actor__government__code"]:
+            government = (
+                translated_value(role, "actor__government__short", lang).text
+                or translated_value(role, "actor__government__name", lang).text
+                or code
+            )
+            label = f"{label} ({government})"
+        actors.setdefault(role["measure_id"], []).append(label)
+    base = reverse("portal:measures", args=[plan.slug])
+    return [
+        {
+            "number": row["number"],
+            "url": f"{base}{row['number']}/",
+            "title": marked(translated_value(row, "title", lang)),
+            "objective": row["section__code"],
+            "actors": ", ".join(actors.get(row["pk"], [])),
+            "status": row["current_status"],
+        }
+        for row in rows
+    ]
 
 
 def filter_measures(measures, data: dict, round_: Round | None):
@@ -194,15 +250,21 @@ def differences(request: HttpRequest, plan: str) -> HttpResponse:
         .select_related("organisation", "round", "measure")
         .order_by("round__end", "measure__number", "organisation__slug")
     )
+    # Read as plain values: every published status of a large plan is thousands of rows.
+    labels = dict(Status.choices)
     official = {
-        (s.round_id, s.measure_id): s
-        for s in MeasureStatus.objects.published().filter(round__plan=plan_obj)
+        (round_id, measure_id): {"status": code, "get_status_display": labels.get(code, code)}
+        for round_id, measure_id, code in MeasureStatus.objects.published()
+        .filter(round__plan=plan_obj)
+        .values_list("round_id", "measure_id", "status")
     }
     rows = [
         {"assessment": a, "official": official.get((a.round_id, a.measure_id))} for a in assessments
     ]
     rows = [
-        r for r in rows if r["official"] is None or r["official"].status != r["assessment"].rating
+        r
+        for r in rows
+        if r["official"] is None or r["official"]["status"] != r["assessment"].rating
     ]
     return render(request, "portal/differences.html", {"plan": plan_obj, "rows": rows})
 
@@ -253,6 +315,9 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
     return render(request, "portal/indicators.html", {"plan": plan_obj, "indicators": indicators})
 
 
+OBSERVATIONS_SHOWN = 200
+
+
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     """An indicator's observations as a chart and the same data as a table. Counts under the
     indicator's threshold are shown as "< N" and left out of the chart."""
@@ -266,12 +331,16 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     by = request.GET.get("by", "")
     if by and by not in indicator.dimensions:
         by = ""
-    observations = list(indicator.observations.order_by("start", "id"))
+    observations = indicator.observations.all()
+    if by:
+        observations = observations.filter(dims__has_key=by)
+    total = observations.count()
+    # The latest observations only: a chart or a table of many thousand points says nothing
+    # more, and would cost seconds and megabytes. Every observation is in the downloads.
+    observations = list(observations.order_by("-start", "-id")[:OBSERVATIONS_SHOWN])[::-1]
     targets = list(indicator.targets.order_by("start"))
     rows = []
     for obs in observations:
-        if by and by not in obs.dims:
-            continue
         label = obs.period
         other = [v for k, v in sorted(obs.dims.items()) if k != by]
         if by:
@@ -305,6 +374,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             "by": by,
             "svg": charts.svg(chart) if chart.categories else "",
             "any_suppressed": any(row["suppressed"] for row in rows),
+            "total": total,
         },
     )
 

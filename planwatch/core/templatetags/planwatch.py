@@ -2,14 +2,15 @@ from decimal import Decimal
 
 import markdown as markdown_lib
 import nh3
-from django import template
+from django import forms, template
+from django.forms.utils import flatatt
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
-from planwatch.lib.i18n import translated
+from planwatch.lib.i18n import Text, translated
 from planwatch.plans.models import Status
 
 register = template.Library()
@@ -18,7 +19,11 @@ register = template.Library()
 @register.simple_tag
 def tr(obj: object, field: str) -> str:
     """A translated field in the page's language, marked when it falls back to another one."""
-    text = translated(obj, field)
+    return marked(translated(obj, field))
+
+
+def marked(text: Text) -> str:
+    """The text, with its language and "(shown in Dutch)" when it is a fallback."""
     if not text.is_fallback:
         return text.text
     language = get_language_info(text.lang)["name_translated"]
@@ -136,6 +141,17 @@ EVENT_LABELS = {
 
 
 @register.filter
+def status_badge(status) -> str:
+    """A measure's status as a coloured label (a MeasureStatus, or a mapping with ``status``),
+    or "no status recorded". Shown hundreds of times on some pages, so without a template."""
+    code = status.get("status") if isinstance(status, dict) else getattr(status, "status", None)
+    if not code:
+        return format_html('<span class="label">{}</span>', _("no status recorded"))
+    label = Status(code).label if code in Status.values else code
+    return format_html('<span class="status status-{}">{}</span>', code, label)
+
+
+@register.filter
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
 
@@ -151,7 +167,40 @@ def with_descriptions(field) -> str:
     attrs = {"aria-describedby": " ".join(ids)} if ids else {}
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if type(field.field.widget) is forms.Select:
+        return _select(field, attrs)
     return field.as_widget(attrs=attrs)
+
+
+def _select(field, attrs: dict) -> str:
+    """A single-choice select as Django's widget template writes it, without a template per
+    option (the measure filters hold hundreds of options)."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    chosen = set(widget.format_value(field.value()))
+    options = []
+    for value, label in field.field.choices:
+        if isinstance(label, (list, tuple)):  # grouped choices: Django's own template
+            return field.as_widget(attrs=attrs)
+        value = "" if value is None else str(value)
+        options.append(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                value,
+                mark_safe(" selected") if value in chosen else "",
+                label,
+            )
+        )
+        if value in chosen:
+            chosen = set()  # one selected option, as the widget does
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        field.html_name,
+        flatatt(widget.build_attrs(widget.attrs, attrs)),
+        mark_safe("".join(options)),
+    )
 
 
 @register.filter
