@@ -75,10 +75,21 @@ def test_export_of_another_round(nap):
     from planwatch.reporting.models import Round
 
     Round.objects.create(
-        plan=nap, slug="empty", name_en="Empty", start="2024-01-01", end="2024-12-31"
+        plan=nap,
+        slug="empty",
+        name_en="Empty",
+        start="2024-01-01",
+        end="2024-12-31",
+        state=Round.State.PUBLISHED,
     )
     rows = json.loads(export("measures", "--plan", "nap-2021-2025", "--round", "empty"))
     assert {r["status"] for r in rows} == {""}
+    # A round still being worked on is never exported: its statuses are not public yet.
+    Round.objects.create(
+        plan=nap, slug="draft", name_en="Draft", start="2025-01-01", end="2025-12-31"
+    )
+    with pytest.raises(CommandError, match="Round 'draft' is not published"):
+        export("measures", "--plan", "nap-2021-2025", "--round", "draft")
 
 
 @pytest.mark.parametrize(
