@@ -150,6 +150,8 @@ PAGES = {
     "coverage": ("/en/plans/{slug}/coverage/", 6),
     "indicator": ("/en/plans/{slug}/indicators/ind/", 6),
     "open data": ("/en/plans/{slug}/data/", 3),
+    "differences": ("/en/plans/{slug}/differences/", 4),
+    "indicators": ("/en/plans/{slug}/indicators/", 3),
 }
 
 
