@@ -10,6 +10,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
@@ -21,16 +22,40 @@ from . import serializers as s
 
 # Schema pieces --------------------------------------------------------------------------------
 
-PLAN = OpenApiParameter(
-    "plan", str, OpenApiParameter.PATH, description="The plan's slug, e.g. nap-2021-2025."
-)
-NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="Measure number.")
-ROUND = OpenApiParameter("round", str, OpenApiParameter.PATH, description="The round's slug.")
-CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="The indicator's code.")
+# The URL patterns' converters (<slug:…>, <int:…>) as JSON Schema, so clients and schemathesis
+# know which values can name a record at all.
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+WHOLE = {"type": "integer", "minimum": 1, "maximum": queries.MAX_NUMBER}
 
 
-def query_parameter(name: str, type_=str, description: str = "", enum=None) -> OpenApiParameter:
+def path_parameter(name: str, schema: dict, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, schema, OpenApiParameter.PATH, description=description)
+
+
+PLAN = path_parameter("plan", SLUG, "The plan's slug, e.g. nap-2021-2025.")
+NUMBER = path_parameter("number", WHOLE, "Measure number.")
+ROUND = path_parameter("round", SLUG, "The round's slug.")
+CODE = path_parameter("code", SLUG, "The indicator's code.")
+
+
+def query_parameter(
+    name: str, type_=str, description: str = "", enum=None, **bounds
+) -> OpenApiParameter:
+    """A query parameter; ``bounds`` are JSON Schema keywords (``minimum``, ``maxLength``…) that
+    repeat the checking form's limits."""
+    if bounds:
+        type_ = {"type": {int: "integer", str: "string"}[type_], **bounds}
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, enum=enum)
+
+
+def measure_parameter(description: str = "Measure number.") -> OpenApiParameter:
+    return query_parameter("measure", int, description, minimum=1, maximum=queries.MAX_NUMBER)
+
+
+def year_parameter(description: str) -> OpenApiParameter:
+    return query_parameter(
+        "year", int, description, minimum=queries.MIN_YEAR, maximum=queries.MAX_YEAR
+    )
 
 
 STATUS_CODES = [code for code, _label in Status.choices]
@@ -39,7 +64,6 @@ ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="Unknown or revoked token."),
     404: OpenApiResponse(s.ErrorSerializer, description="No such plan or record."),
 }
-ONE_ERRORS = {code: ERRORS[code] for code in (401, 404)}
 
 
 def list_schema(serializer, *parameters: OpenApiParameter, path=(PLAN,), **kwargs):
@@ -49,7 +73,8 @@ def list_schema(serializer, *parameters: OpenApiParameter, path=(PLAN,), **kwarg
 
 
 def one_schema(serializer, *path: OpenApiParameter, **kwargs):
-    return extend_schema(parameters=list(path), responses={200: serializer, **ONE_ERRORS}, **kwargs)
+    # 400 too: an endpoint without filters refuses any query parameter but ?format=.
+    return extend_schema(parameters=list(path), responses={200: serializer, **ERRORS}, **kwargs)
 
 
 # Base views -----------------------------------------------------------------------------------
@@ -146,6 +171,7 @@ class PlanScopedList(PlanScoped, generics.ListAPIView):
 # Anything else under /api/ --------------------------------------------------------------------
 
 
+@csrf_exempt  # it changes nothing; else a POST to a wrong address gets the HTML CSRF page
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     if not request.META.get("HTTP_ACCEPT_LANGUAGE"):
         translation.activate("en")

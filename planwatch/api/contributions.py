@@ -14,21 +14,25 @@ These answers are private: ``Cache-Control: private, no-cache``; contributions n
 the public endpoints, which read published rounds only.
 """
 
+import copy
+import re
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Prefetch, QuerySet
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -41,7 +45,7 @@ from planwatch.reporting import permissions, services
 from planwatch.reporting.models import BudgetLine, Contribution, EvidenceLink, Round
 from planwatch.reporting.services import BudgetInput, ContributionInput
 
-from .base import ApiView, query_parameter
+from .base import SLUG, WHOLE, ApiView, measure_parameter, path_parameter, query_parameter
 from .fields import NumberText, TranslatedField
 from .serializers import ErrorSerializer, QueryErrorSerializer
 
@@ -173,12 +177,73 @@ class Strict:
         return value
 
 
+class StrictScheme(OpenApiSerializerExtension):
+    """In the schema, a Strict serializer allows no other properties, and keeps its required
+    fields under PATCH too (drf-spectacular would make them all optional: only the content
+    fields of ContributionChangeSerializer are, ``version`` never)."""
+
+    target_class = "planwatch.api.contributions.Strict"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        serializer = self.target
+        if getattr(serializer, "partial", False):
+            serializer = copy.copy(serializer)
+            serializer.partial = False
+        schema = auto_schema._map_serializer(serializer, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
+
+
+# The input fields' checks as JSON Schema, so that the schema promises no more than they accept
+# (the URL's host is still checked by Django's URLValidator, which no pattern repeats).
+HTTP_URL = r"^[hH][tT][tT][pP][sS]?://"
+MAX_AMOUNT = 10_000_000_000
+AMOUNT_TEXT = r"^(?:\d{1,10}(?:\.\d{1,2})?|10000000000(?:\.0{1,2})?)$"
+
+
+@extend_schema_field(
+    {
+        "type": ["string", "number"],
+        "pattern": AMOUNT_TEXT,
+        "minimum": 0,
+        "maximum": MAX_AMOUNT,
+        "multipleOf": 0.01,
+    }
+)
+class AmountField(serializers.DecimalField):
+    """Euro: a decimal string with a point and at most two decimals ("125000.50"), or a JSON
+    number; from 0 to 10 billion."""
+
+    default_error_messages = {
+        "format": gettext_lazy(
+            "Write the amount in figures with a point and at most two decimals: 125000.50."
+        )
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            max_digits=14, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, **kwargs
+        )
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)  # "1.234,56", "1.005": DRF's messages
+        in_range = 0 <= value <= MAX_AMOUNT  # else the validators say so ("-5")
+        if in_range and isinstance(data, str) and not re.fullmatch(AMOUNT_TEXT, data):
+            self.fail("format")  # what Decimal reads but the schema does not allow: "1e3", " 5"
+        return value
+
+
+@extend_schema_field({"type": "string", "format": "uri", "pattern": HTTP_URL, "maxLength": 500})
+class HttpUrlField(serializers.URLField):
+    """An http(s) address."""
+
+
 class EvidenceInput(Strict, EvidenceSerializer):
-    pass
+    url = HttpUrlField(max_length=500, validators=[URLValidator(schemes=["http", "https"])])
 
 
 class BudgetLineInput(Strict, ContributionBudgetSerializer):
-    pass
+    amount = AmountField(help_text='Euro, as a decimal string ("125000.50") or a number.')
 
 
 class NarrativeInput(Strict, serializers.Serializer):
@@ -231,8 +296,14 @@ class ContributionChangeSerializer(VersionInput):
         return {**super().get_fields(), **_content_fields(required=False)}
 
 
+# A blank comment reaches the service, which says what is missing (as the review page does).
+@extend_schema_field({"type": "string", "maxLength": TEXT_LIMIT, "pattern": r"\S"})
+class CommentField(serializers.CharField):
+    """Text with at least one character that is not a space."""
+
+
 class ReturnInput(VersionInput):
-    comment = serializers.CharField(
+    comment = CommentField(
         max_length=TEXT_LIMIT, allow_blank=True, help_text="What needs fixing (required)."
     )
 
@@ -295,7 +366,8 @@ def _service_errors(error: ValidationError) -> dict[str, list[str]]:
 
 # Views ----------------------------------------------------------------------------------------
 
-ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The contribution's id.")
+ID = path_parameter("id", WHOLE, "The contribution's id.")
+SLUG_QUERY = {"pattern": SLUG["pattern"], "maxLength": 80}  # as ContributionFilter
 AUTH_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Not authenticated, or a refused token."),
     404: OpenApiResponse(ErrorSerializer, description="No such contribution visible to you."),
@@ -307,6 +379,7 @@ WRITE_ERRORS = {
     409: OpenApiResponse(
         ConflictSerializer, description="Someone saved it after you read it; nothing was saved."
     ),
+    415: OpenApiResponse(ErrorSerializer, description="The body is not sent as application/json."),
 }
 
 
@@ -335,11 +408,11 @@ class Private(ApiView):
 
 @extend_schema(
     parameters=[
-        query_parameter("plan", str, "A plan's slug."),
+        query_parameter("plan", str, "A plan's slug.", **SLUG_QUERY),
         query_parameter("round", str, "A round's slug."),
         query_parameter("state", str, "The contribution's state.", enum=Contribution.State.values),
-        query_parameter("actor", str, "A responsible actor's slug."),
-        query_parameter("measure", int, "Measure number."),
+        query_parameter("actor", str, "A responsible actor's slug.", **SLUG_QUERY),
+        measure_parameter(),
     ],
     responses={
         200: ContributionSerializer(many=True),
@@ -373,6 +446,7 @@ class ContributionList(Private, generics.ListAPIView):
         return items.order_by("round__plan__slug", "-round__end", "measure__number", "actor__slug")
 
 
+@extend_schema(parameters=[ID])
 class ContributionScoped(Private):
     serializer_class = ContributionSerializer
 
@@ -387,7 +461,11 @@ class ContributionScoped(Private):
         return Response(self.get_serializer(fresh).data, status=code)
 
     def read(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
+        try:
+            data = self.request.data
+        except ParseError as error:  # not JSON: a 400 like any other invalid input
+            raise Invalid({"non_field_errors": [str(error.detail)]}) from error
+        serializer = serializer_class(data=data)
         if not serializer.is_valid():
             raise Invalid(_flatten(serializer.errors))
         return serializer.validated_data
@@ -474,7 +552,14 @@ class ContributionDetail(ContributionScoped, generics.GenericAPIView):
 
     http_method_names = ["get", "put", "patch", "head", "options"]
 
-    @extend_schema(responses={200: ContributionSerializer, **AUTH_ERRORS}, tags=["contributions"])
+    @extend_schema(
+        responses={
+            200: ContributionSerializer,
+            400: OpenApiResponse(QueryErrorSerializer, description="A query parameter."),
+            **AUTH_ERRORS,
+        },
+        tags=["contributions"],
+    )
     def get(self, request: Request, pk: int) -> Response:
         self.check_query(extra=())
         return Response(self.get_serializer(self.get_object()).data)

@@ -1,6 +1,6 @@
 from rest_framework.pagination import PageNumberPagination
 
-from .queries import MAX_PAGE_SIZE, BadQuery, paging_errors
+from .queries import MAX_PAGE, MAX_PAGE_SIZE, BadQuery, paging_errors
 
 
 class Pagination(PageNumberPagination):
@@ -16,6 +16,15 @@ class Pagination(PageNumberPagination):
         if errors := paging_errors(request.query_params):
             raise BadQuery(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        # The limits paging_errors checks, so the schema does not promise page=0 works.
+        limits = {"page": MAX_PAGE, "page_size": MAX_PAGE_SIZE}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in limits:
+                parameter["schema"].update(minimum=1, maximum=limits[parameter["name"]])
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         # DRF writes OpenAPI 3.0's "nullable"; the schema is OpenAPI 3.1 (JSON Schema types).

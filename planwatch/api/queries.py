@@ -61,7 +61,12 @@ def validate(form: forms.Form, query, extra: tuple[str, ...] = PAGING) -> dict:
     return form.cleaned_data
 
 
+MAX_PAGE = 10**9
 MAX_PAGE_SIZE = 1000
+# Measure numbers and record ids: the database's integer column (the schema documents these
+# bounds, so a client learns them from it).
+MAX_NUMBER = 2**31 - 1
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def paging_errors(query) -> dict[str, list[str]]:
@@ -69,7 +74,7 @@ def paging_errors(query) -> dict[str, list[str]]:
     silently replaced."""
     errors = {}
     page = query.get("page")
-    if page and not _whole(page, 1, 10**9):
+    if page and not _whole(page, 1, MAX_PAGE):
         errors["page"] = [_("A page number: a whole number from 1.")]
     size = query.get("page_size")
     if size and not _whole(size, 1, MAX_PAGE_SIZE):
@@ -83,7 +88,7 @@ def _whole(text: str, low: int, high: int) -> bool:
 
 class StatusFilter(forms.Form):
     round = forms.ChoiceField(required=False)
-    measure = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    measure = forms.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER)
     status = forms.ChoiceField(required=False)
 
     def __init__(self, rounds, status_choices, *args, **kwargs) -> None:
@@ -94,7 +99,7 @@ class StatusFilter(forms.Form):
 
 class AssessmentFilter(forms.Form):
     round = forms.ChoiceField(required=False)
-    measure = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    measure = forms.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER)
 
     def __init__(self, rounds, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,17 +107,17 @@ class AssessmentFilter(forms.Form):
 
 
 class BudgetLineFilter(forms.Form):
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
+    year = forms.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
     government = forms.CharField(required=False, max_length=40)
     level = forms.ChoiceField(required=False, choices=[("", "")] + Government.Level.choices)
     nature = forms.ChoiceField(required=False, choices=[("", "")] + BudgetLine.Nature.choices)
     stage = forms.ChoiceField(required=False, choices=[("", "")] + BudgetLine.Stage.choices)
-    measure = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    measure = forms.IntegerField(required=False, min_value=1, max_value=MAX_NUMBER)
 
 
 class ObservationFilter(forms.Form):
     period = forms.CharField(required=False, max_length=30)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
+    year = forms.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 class NoFilter(forms.Form):

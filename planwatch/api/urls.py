@@ -59,6 +59,7 @@ urlpatterns = [
         name="observations",
     ),
     # Anything else ending in a slash gets a JSON 404 (without the slash, Django first
-    # redirects to it). Paths without a slash that match nothing stay Django's 404.
-    re_path(r"^(?:.*/)?$", base.not_found),
+    # redirects to it). Paths without a slash that match nothing stay Django's 404. [\s\S], not
+    # ".": a path may hold a newline too.
+    re_path(r"^(?:[\s\S]*/)?$", base.not_found),
 ]

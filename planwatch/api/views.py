@@ -27,6 +27,7 @@ from planwatch.reporting.models import (
     MeasureStatus,
     Round,
 )
+from planwatch.reporting.permissions import public_assessments
 
 from . import queries
 from . import serializers as s
@@ -41,10 +42,18 @@ from .base import (
     PlanScoped,
     PlanScopedList,
     list_schema,
+    measure_parameter,
     one_schema,
     query_parameter,
+    year_parameter,
 )
 from .models import ApiToken
+
+
+def _max_length(form, name: str) -> int:
+    """A text filter's limit, for the schema."""
+    return form.base_fields[name].max_length
+
 
 # Index and the caller -------------------------------------------------------------------------
 
@@ -53,7 +62,11 @@ class Root(ApiView):
     """Where to start: the plans, the schema and its documentation."""
 
     @extend_schema(
-        responses={200: {"type": "object", "additionalProperties": {"type": "string"}}},
+        responses={
+            200: {"type": "object", "additionalProperties": {"type": "string"}},
+            400: ERRORS[400],
+            401: ERRORS[401],
+        },
         tags=["plans"],
     )
     def get(self, request: Request) -> Response:
@@ -77,7 +90,9 @@ class Me(ApiView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.MeSerializer
 
-    @extend_schema(responses={200: s.MeSerializer, 401: ERRORS[401]}, tags=["account"])
+    @extend_schema(
+        responses={200: s.MeSerializer, 400: ERRORS[400], 401: ERRORS[401]}, tags=["account"]
+    )
     def get(self, request: Request) -> Response:
         self.check_query(extra=())
         user = request.user
@@ -187,6 +202,7 @@ class MeasureScoped(PlanScoped):
         str,
         "Words in the title or description (in the language of Accept-Language), or a "
         "measure number.",
+        maxLength=_max_length(MeasureFilter, "q"),
     ),
     tags=["measures"],
 )
@@ -313,7 +329,7 @@ class RoundDetail(PlanScoped, generics.RetrieveAPIView):
 @list_schema(
     s.MeasureStatusSerializer,
     query_parameter("round", str, "Slug of a published round."),
-    query_parameter("measure", int, "Measure number."),
+    measure_parameter(),
     query_parameter("status", str, "Status code.", enum=STATUS_CODES),
     tags=["rounds"],
 )
@@ -349,7 +365,7 @@ class StatusList(PlanScopedList):
 @list_schema(
     s.AssessmentSerializer,
     query_parameter("round", str, "Slug of a published round."),
-    query_parameter("measure", int, "Measure number."),
+    measure_parameter(),
     tags=["rounds"],
 )
 class AssessmentList(PlanScopedList):
@@ -364,9 +380,8 @@ class AssessmentList(PlanScopedList):
         plan = self.get_plan()
         data = self.check_query(queries.AssessmentFilter(_round_slugs(plan), self.query()))
         assessments = (
-            Assessment.objects.filter(
-                is_published=True, round__state=Round.State.PUBLISHED, round__plan=plan
-            )
+            public_assessments()
+            .filter(round__plan=plan)
             .select_related("round", "measure", "organisation__government")
             .order_by("round__end", "round__id", "measure__number", "organisation__slug")
         )
@@ -382,14 +397,19 @@ class AssessmentList(PlanScopedList):
 
 @list_schema(
     s.BudgetLineSerializer,
-    query_parameter("year", int, "Lines whose period includes this year."),
-    query_parameter("government", str, "Government code."),
+    year_parameter("Lines whose period includes this year."),
+    query_parameter(
+        "government",
+        str,
+        "Government code.",
+        maxLength=_max_length(queries.BudgetLineFilter, "government"),
+    ),
     query_parameter(
         "level", str, "Government level.", enum=["federal", "federated", "local", "international"]
     ),
     query_parameter("nature", str, "Specific or broader.", enum=["specific", "broader"]),
     query_parameter("stage", str, "Allocated or spent.", enum=["allocated", "spent"]),
-    query_parameter("measure", int, "Measure number."),
+    measure_parameter(),
     tags=["budgets"],
 )
 class BudgetLineList(PlanScopedList):
@@ -499,8 +519,13 @@ class IndicatorDetail(IndicatorScoped, generics.RetrieveAPIView):
 
 @list_schema(
     s.ObservationSerializer,
-    query_parameter("period", str, "Period label, e.g. 2022."),
-    query_parameter("year", int, "Observations whose period starts in this year."),
+    query_parameter(
+        "period",
+        str,
+        "Period label, e.g. 2022.",
+        maxLength=_max_length(queries.ObservationFilter, "period"),
+    ),
+    year_parameter("Observations whose period starts in this year."),
     path=(PLAN, CODE),
     tags=["indicators"],
 )
