@@ -154,6 +154,16 @@ ROUNDS = Source(
 
 # ----------------------------------------------------------------------------------- statuses
 
+# The first columns and the keys of every row about one measure in one round.
+ROUND_AND_MEASURE = (
+    Field("round", description="The reporting round.", required=True),
+    Field("measure", "integer", "The measure's number.", required=True),
+)
+ROUND_AND_MEASURE_KEYS = (
+    ForeignKey("round", "rounds", "slug"),
+    ForeignKey("measure", "measures", "number"),
+)
+
 
 def status_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
     """The status of each measure in each published round (only ``round_`` when given)."""
@@ -182,13 +192,9 @@ STATUSES = Source(
     rows=status_rows,
     uses_round=True,
     primary_key=("round", "measure"),
-    foreign_keys=(
-        ForeignKey("round", "rounds", "slug"),
-        ForeignKey("measure", "measures", "number"),
-    ),
+    foreign_keys=ROUND_AND_MEASURE_KEYS,
     fields=(
-        Field("round", description="The reporting round.", required=True),
-        Field("measure", "integer", "The measure's number.", required=True),
+        *ROUND_AND_MEASURE,
         Field("status", description="The measure's status.", required=True, enum=plan_statuses),
         translations("narrative", "What was done"),
         Field("source", description="Where in the round's report this comes from."),
@@ -243,13 +249,9 @@ CONTRIBUTIONS = Source(
     rows=contribution_rows,
     uses_round=True,
     primary_key=("round", "measure", "actor"),
-    foreign_keys=(
-        ForeignKey("round", "rounds", "slug"),
-        ForeignKey("measure", "measures", "number"),
-    ),
+    foreign_keys=ROUND_AND_MEASURE_KEYS,
     fields=(
-        Field("round", description="The reporting round.", required=True),
-        Field("measure", "integer", "The measure's number.", required=True),
+        *ROUND_AND_MEASURE,
         Field("actor", description="The reporting actor's identifier.", required=True),
         Field("government", description="The code of the actor's government."),
         Field(
@@ -308,13 +310,9 @@ ASSESSMENTS = Source(
     rows=assessment_rows,
     uses_round=True,
     primary_key=("round", "measure", "organisation"),
-    foreign_keys=(
-        ForeignKey("round", "rounds", "slug"),
-        ForeignKey("measure", "measures", "number"),
-    ),
+    foreign_keys=ROUND_AND_MEASURE_KEYS,
     fields=(
-        Field("round", description="The reporting round.", required=True),
-        Field("measure", "integer", "The measure's number.", required=True),
+        *ROUND_AND_MEASURE,
         Field(
             "organisation", description="The assessing organisation's identifier.", required=True
         ),
