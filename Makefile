@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format check pytest pytest-postgres bench clean
+.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Planwatch needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -40,6 +40,9 @@ pytest-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/portal.py
+
+bench-exchange: $(STAMP)
+	$(BIN)/python bench/exchange.py
 
 clean:
 	rm -rf $(VENV) var

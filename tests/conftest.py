@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
 from planwatch.plans.models import Plan
@@ -33,6 +34,13 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def english():
+    """For tests that compare messages in English (the default language is Dutch)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from planwatch.documents.imports.files import (
 
 from .imports_helpers import NAP, db_state, xlsx
 
+pytestmark = pytest.mark.usefixtures("english")
+
 DATA = Path(__file__).parent / "data" / "imports"
 
 

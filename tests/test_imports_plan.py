@@ -23,6 +23,8 @@ from planwatch.plans.models import Measure, Plan, Section, Tag
 
 from .imports_helpers import NAP, add_row, column, db_state, save, set_cell, template, xlsx
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def errors_of(preview) -> list[tuple]:
     return [(e.sheet, e.row, e.column, e.value) for e in preview.errors]
@@ -484,3 +486,216 @@ def test_every_column_is_documented():
         for name in sheet.names:
             documented = name.rsplit("_", 1)[0] + "_*" if name[-3:-2] == "_" else name
             assert f"`{documented}`" in docs, name
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk writer: history, cache, idempotence and a query count that does not grow with rows.
+
+
+def history_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_app_config("plans").get_models(include_auto_created=True)
+        if model.__name__.startswith("Historical")
+    }
+
+
+def test_every_applied_change_has_one_historical_record(nap):
+    from planwatch.core.models import DataVersion
+    from planwatch.plans.models import MeasureActor
+
+    user = User.objects.create_user("bulk@example.invalid")
+    book = template()
+    set_cell(book, "measures", 112, "title_fr", "Centres de prise en charge (revu)")
+    set_cell(book, "measures", 112, "partners", "")
+    set_cell(book, "measures", 4, "groups", "women; girls")  # links only
+    add_row(
+        book,
+        "measures",
+        {
+            "number": 1,
+            "section": "1.4.5",
+            "title_nl": "Nieuw",
+            "forms": "stalking",
+            "articles": "12",
+        },
+    )
+    content = save(book)
+    measure = nap.measures.get(number=112)
+    partners = list(measure.measure_actors.filter(role="partner"))
+    assert partners, "measure 112 needs partners for this test"
+    before = {n: nap.measures.get(number=n).history.count() for n in (4, 7, 112)}
+    token = DataVersion.current()
+
+    apply_plan_import(preview_plan_import(content, NAP), user=user)
+
+    assert DataVersion.current() != token  # the cached public pages are dropped
+    after = {n: nap.measures.get(number=n).history.count() for n in (4, 7, 112)}
+    assert after == {4: before[4] + 1, 7: before[7], 112: before[112] + 1}
+    for number in (4, 112, 1):
+        current = nap.measures.get(number=number)
+        record = current.history.latest("history_id")
+        assert (record.history_user, record.history_change_reason) == (user, CHANGE_REASON)
+        assert record.history_type == ("+" if number == 1 else "~")
+        assert record.title_fr == current.title_fr and record.title_nl == current.title_nl
+        # simple-history's many-to-many snapshot: the links as they are after the import.
+        assert {t.tag_id for t in record.tags.all()} == {t.pk for t in current.tags.all()}
+        assert {p.provision_id for p in record.provisions.all()} == {
+            p.pk for p in current.provisions.all()
+        }
+    assert nap.measures.get(number=1).history.count() == 1
+    gone = MeasureActor.history.filter(id__in=[p.pk for p in partners])
+    assert {(h.history_type, h.history_user, h.history_change_reason) for h in gone} >= {
+        ("-", user, CHANGE_REASON)
+    }
+    assert not MeasureActor.objects.filter(pk__in=[p.pk for p in partners]).exists()
+
+    # The same file again: no row, no history, the same cache.
+    state, counts, token = db_state(), history_counts(), DataVersion.current()
+    again = preview_plan_import(content, NAP)
+    assert again.errors == [] and not again.changes_anything
+    assert not apply_plan_import(again, user=user).changed
+    assert (db_state(), history_counts(), DataVersion.current()) == (state, counts, token)
+
+
+def test_the_original_column_of_a_translated_field_is_written_as_a_save_writes_it(nap):
+    from django.db import connection
+
+    book = template()
+    set_cell(book, "measures", 112, "title_en", "")
+    set_cell(book, "measures", 112, "title_fr", "Titre en français")
+    apply_plan_import(preview_plan_import(save(book), NAP))
+    measure = nap.measures.get(number=112)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title FROM plans_measure WHERE id = %s", [measure.pk])
+        (raw,) = cursor.fetchone()
+    with translation.override("en"):
+        assert raw == measure.title  # what save() writes: the active language, with fallback
+    saved = Measure.objects.get(pk=measure.pk)
+    with translation.override("en"):
+        saved.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title FROM plans_measure WHERE id = %s", [measure.pk])
+        assert cursor.fetchone() == (raw,)
+
+
+def sized_workbook(slug: str, count: int, changed: bool = False) -> bytes:
+    """A new plan of ``count`` measures, or every measure of it changed in every column."""
+    actors = ["igvm", "fod-justitie", "federale-politie", "opgroeien"]
+    plan = ["slug", "title_nl", "title_fr", "title_de", "title_en", "description_nl"]
+    plan += ["description_fr", "description_de", "description_en", "start", "end", "adopted"]
+    plan += ["declared_measures", "statuses", "coordinator"]
+    sections = ["code", "parent", "pillar", "order", "title_nl", "title_fr", "title_de"]
+    sections += ["title_en"]
+    measures = [[c.value for c in template()["measures"][1]]]
+    for number in range(1, count + 1):
+        lead, *partners = actors[number % 4 :] + actors[: number % 4]
+        if changed:
+            lead, partners = partners[0], [lead, partners[2]]
+        suffix = " (changed)" if changed else ""
+        measures.append(
+            [number, "1.2" if changed else "1.1"]
+            + [f"Measure {number} {lang}{suffix}" for lang in ("nl", "fr", "de", "en")]
+            + [f"Text {number}{suffix}", None, None, None, lead, "; ".join(partners[:2])]
+            + ["stalking" if changed else "sexual-violence", "girls" if changed else "women"]
+            + ["12; 15" if changed else "12"]
+        )
+    return xlsx(
+        {
+            "plan": [
+                plan,
+                [slug, "Plan", None, None, None, None, None, None, None]
+                + [dt.datetime(2021, 1, 1), dt.datetime(2025, 12, 31), None, count]
+                + [None, None],
+            ],
+            "sections": [sections, ["1", None, 1, 1, "Pijler"], ["1.1", "1", None, 2, "Doel"]]
+            + [["1.2", "1", None, 3, "Doel 2"]],
+            "measures": measures,
+        }
+    )
+
+
+def test_the_query_count_of_an_apply_does_not_grow_with_the_rows(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for count in (10, 50):
+        slug = f"sized-{count}"
+        queries = []
+        for changed in (False, True):
+            preview = preview_plan_import(sized_workbook(slug, count, changed), slug)
+            assert preview.errors == []
+            with CaptureQueriesContext(connection) as captured:
+                apply_plan_import(preview)
+            queries.append(len(captured))
+        assert Plan.objects.get(slug=slug).measures.count() == count
+        counts[count] = queries
+    assert counts[10] == counts[50], counts
+
+
+def with_shared_strings(content: bytes, rich: dict[str, str]) -> bytes:
+    """The workbook as spreadsheet programs save it: every text in a shared-strings table
+    instead of inline. ``rich`` replaces a text by rich text with a phonetic guide."""
+    import re
+    import zipfile
+
+    strings: list[bytes] = []
+
+    def shared(match: re.Match) -> bytes:
+        body = match.group(1)
+        text = re.sub(rb"<[^>]+>", b"", body).decode()
+        if text in rich:
+            first, second = rich[text].split("|")
+            body = (
+                f'<r><t xml:space="preserve">{first}</t></r><r><rPr><b/></rPr><t>{second}</t>'
+                '</r><rPh sb="0" eb="1"><t>guide</t></rPh>'
+            ).encode()
+        strings.append(body)
+        return b't="s"><v>%d</v></c>' % (len(strings) - 1)
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb't="inlineStr"><is>(.*?)</is></c>', shared, data)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            target.writestr(item, data)
+        table = b"".join(b"<si>" + body + b"</si>" for body in strings)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main">' + table + b"</sst>",
+        )
+    return out.getvalue()
+
+
+def test_shared_strings_and_rich_text_are_read_as_plain_text(nap):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = template()
+    set_cell(book, "measures", 112, "title_en", "Placeholder for rich text")
+    set_cell(
+        book,
+        "measures",
+        4,
+        "title_en",
+        CellRichText(["Inline ", TextBlock(InlineFont(b=True), "rich")]),
+    )
+    content = with_shared_strings(save(book), {"Placeholder for rich text": "Sexual |violence"})
+    preview = preview_plan_import(content, NAP)
+    assert preview.errors == []
+    changed = {row.key: row.changes for row in preview.to_update}
+    assert set(changed) == {"112", "4"}  # every other text of the NAP reads back unchanged
+    assert changed["112"][0][2] == "Sexual violence"  # the runs, without the phonetic guide
+    assert changed["4"][0][2] == "Inline rich"

@@ -27,11 +27,7 @@ from .factories import make_user
 ACTOR = "fod-justitie"
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # The messages below are compared in English; the default language is Dutch.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

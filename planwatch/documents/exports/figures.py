@@ -203,7 +203,8 @@ def observation_rows(plan: Plan, round_: Round | None, measures: Any = None) -> 
         .order_by("indicator__order", "indicator__code", "start", "id")
         .values("indicator_id", "period", "start", "end", "value", "dims", "source")
     )
-    for values in queryset:
+    # Streamed in chunks: a plan may hold a million observations.
+    for values in queryset.iterator(chunk_size=5000):
         indicator = indicators[values["indicator_id"]]
         value = values["value"]
         suppressed = indicator.is_suppressed(value)

@@ -84,8 +84,16 @@ def write_csv(rows: Iterable[Row], out: IO[str], fields: Sequence[Field] | None 
 
 
 def write_json(rows: Iterable[Row], out: IO[str], fields: Sequence[Field] | None = None) -> None:
-    json.dump(list(rows), out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
+    """A JSON array, written row by row (an export of a million observations never holds them
+    all), with the same text ``json.dump(list(rows), indent=2)`` writes."""
+    out.write("[")
+    separator = "\n  "
+    for row in rows:
+        # JSON escapes line breaks inside strings, so every line break here is the layout's.
+        text = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+        out.write(separator + text.replace("\n", "\n  "))
+        separator = ",\n  "
+    out.write("]\n" if separator == "\n  " else "\n]\n")
 
 
 # Column widths are measured on the first rows only, so that the sheet can be streamed.

@@ -221,17 +221,18 @@ def _check_zip(data: bytes) -> None:
 
 def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
     _check_zip(data)
-    import openpyxl  # only imports need it; keep it off the pages' import path
+    from . import xlsx  # openpyxl is imported only by imports; keep it off the pages' path
 
     tables = []
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it ignores (data validation extensions, styles).
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            book = xlsx.load_workbook(data)
             try:
                 for sheet in book.worksheets:
-                    tables.append(_read_sheet(sheet, progress))
+                    rows = xlsx.sheet_rows(book, sheet, MAX_COLUMNS)
+                    tables.append(_read_sheet(sheet.title, rows, progress))
             finally:
                 book.close()
     except UnreadableFile:
@@ -243,11 +244,9 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
     return tables
 
 
-def _cell_value(cell: Any) -> Any:
-    value = cell.value
+def _cell_value(value: Any, kind: str | None) -> Any:
     if value is None:
         return None
-    kind = getattr(cell, "data_type", None)
     if kind == "f" or (kind is None and isinstance(value, str) and value.startswith("=")):
         return Formula(str(getattr(value, "text", value)))
     if kind == "e":
@@ -257,16 +256,17 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
-def _read_sheet(sheet: Any, progress: Progress | None) -> Table:
-    sheet.reset_dimensions()  # trust the cells, not the dimension the file claims
+def _read_sheet(title: str, rows: Any, progress: Progress | None) -> Table:
+    """A sheet's rows (row number, [(value, data type), …]) as a table: the first non-empty
+    row is the header; empty rows are skipped."""
     header: list[Any] | None = None
-    table = Table(name=sheet.title, header=[])
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        values = [_cell_value(cell) for cell in row[:MAX_COLUMNS]]
-        if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
+    table = Table(name=title, header=[])
+    for number, cells in rows:
+        values = [_cell_value(value, kind) for value, kind in cells[:MAX_COLUMNS]]
+        if len(cells) > MAX_COLUMNS and any(value is not None for value, _k in cells[MAX_COLUMNS:]):
             raise UnreadableFile(
                 _("Sheet %(sheet)s has more than %(count)s columns.")
-                % {"sheet": sheet.title, "count": MAX_COLUMNS}
+                % {"sheet": title, "count": MAX_COLUMNS}
             )
         if header is None:
             if all(v is None for v in values):
@@ -280,7 +280,7 @@ def _read_sheet(sheet: Any, progress: Progress | None) -> Table:
         if len(table.rows) > MAX_ROWS:
             raise UnreadableFile(
                 _("Sheet %(sheet)s has more than %(count)s rows; split the file.")
-                % {"sheet": sheet.title, "count": MAX_ROWS}
+                % {"sheet": title, "count": MAX_ROWS}
             )
         if progress and len(table.rows) % 500 == 0:
             progress("read", len(table.rows), None)

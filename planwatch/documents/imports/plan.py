@@ -157,7 +157,11 @@ class PlanCheck:
             )
 
     def plan_row(self, row: Row, obj: Any, key: Any, wanted: dict[str, Any]) -> None:
-        current = current_values(row.sheet.name, obj) if obj is not None else {}
+        """``obj`` is the database row, or its values in the workbook's terms (measures)."""
+        if obj is None:
+            current: dict[str, Any] = {}
+        else:
+            current = obj if isinstance(obj, dict) else current_values(row.sheet.name, obj)
         changed = tuple(
             c
             for c in row.sheet.names

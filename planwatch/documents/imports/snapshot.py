@@ -1,13 +1,12 @@
 """The database in the workbook's terms: one value per column, codes and slugs instead of ids.
 
-The import compares a workbook with :func:`current_values` and the template writes
-:func:`current_values`, so a workbook written by ``planwatch template plan`` and imported
-unchanged compares equal everywhere.
+The import compares a workbook with :func:`current_values` (:func:`measure_values` for the
+measures) and the template writes the same values, so a workbook written by ``planwatch template
+plan`` and imported unchanged compares equal everywhere.
 """
 
+from collections import defaultdict
 from typing import Any
-
-from django.db.models import Prefetch
 
 from planwatch.actors.models import Actor, Government
 from planwatch.datasets.reader import LANGUAGES
@@ -63,41 +62,55 @@ def current_values(sheet: str, obj: Any) -> dict[str, Any]:
             "order": obj.order,
             **_texts(obj, "title"),
         }
-    roles = sorted(obj.measure_actors.all(), key=lambda r: r.order)
-    tags = sorted(obj.tags.all(), key=lambda t: t.slug)
-    return {
-        "number": obj.number,
-        "section": obj.section.code,
-        **_texts(obj, "title"),
-        **_texts(obj, "description"),
-        "lead": tuple(r.actor.slug for r in roles if r.role == MeasureActor.Role.LEAD),
-        "partners": tuple(r.actor.slug for r in roles if r.role == MeasureActor.Role.PARTNER),
-        "forms": tuple(t.slug for t in tags if t.kind == Tag.Kind.FORM),
-        "groups": tuple(t.slug for t in tags if t.kind == Tag.Kind.GROUP),
-        "articles": tuple(sorted((p.code for p in obj.articles), key=article_order)),
-    }
+    raise ValueError(f"No single-row values for sheet {sheet!r}: see measure_values().")
 
 
 def article_order(code: str) -> tuple:
     return (0, int(code), "") if code.isdigit() else (1, 0, code)
 
 
-def measures_of(plan: Plan | None) -> list[Measure]:
+def measure_values(plan: Plan | None) -> dict[int, dict[str, Any]]:
+    """Every measure of the plan as the workbook writes it, by number, in number order.
+
+    Read as plain values in four queries: building model instances (and their actors, tags and
+    provisions) costs most of the time on a plan of thousands of measures."""
     if plan is None:
-        return []
-    return list(
-        plan.measures.select_related("section")
-        .prefetch_related(
-            Prefetch("measure_actors", queryset=MeasureActor.objects.select_related("actor")),
-            "tags",
-            Prefetch(
-                "provisions",
-                queryset=Provision.objects.filter(framework__slug=ISTANBUL),
-                to_attr="articles",
-            ),
-        )
-        .order_by("number")
-    )
+        return {}
+    roles: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for measure_id, role, slug in (
+        MeasureActor.objects.filter(measure__plan=plan)
+        .order_by("measure_id", "order", "pk")
+        .values_list("measure_id", "role", "actor__slug")
+    ):
+        roles[measure_id].append((role, slug))
+    tags: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for measure_id, kind, slug in (
+        Measure.tags.through.objects.filter(measure__plan=plan)
+        .order_by("tag__slug")
+        .values_list("measure_id", "tag__kind", "tag__slug")
+    ):
+        tags[measure_id].append((kind, slug))
+    articles: dict[int, list[str]] = defaultdict(list)
+    for measure_id, code in Measure.provisions.through.objects.filter(
+        measure__plan=plan, provision__framework__slug=ISTANBUL
+    ).values_list("measure_id", "provision__code"):
+        articles[measure_id].append(code)
+    texts = [f"{name}_{lang}" for name in ("title", "description") for lang in LANGUAGES]
+    result = {}
+    for values in plan.measures.order_by("number").values("pk", "number", "section__code", *texts):
+        pk = values["pk"]
+        its_roles, its_tags = roles.get(pk, ()), tags.get(pk, ())
+        result[values["number"]] = {
+            "number": values["number"],
+            "section": values["section__code"],
+            **{name: normal(values[name]) for name in texts},
+            "lead": tuple(s for r, s in its_roles if r == MeasureActor.Role.LEAD),
+            "partners": tuple(s for r, s in its_roles if r == MeasureActor.Role.PARTNER),
+            "forms": tuple(s for k, s in its_tags if k == Tag.Kind.FORM),
+            "groups": tuple(s for k, s in its_tags if k == Tag.Kind.GROUP),
+            "articles": tuple(sorted(articles.get(pk, ()), key=article_order)),
+        }
+    return result
 
 
 class Database:
@@ -114,4 +127,4 @@ class Database:
         self.sections = (
             {s.code: s for s in self.plan.sections.select_related("parent")} if self.plan else {}
         )
-        self.measures = {m.number: m for m in measures_of(self.plan)}
+        self.measures = measure_values(self.plan)

@@ -25,7 +25,7 @@ from planwatch.lib.i18n import translated
 from planwatch.plans.models import Plan, Provision, Status, Tag
 
 from .sheets import ACTORS, MEASURES, PLAN, SECTIONS, SHEETS, TAGS, Sheet
-from .snapshot import ISTANBUL, current_values, measures_of
+from .snapshot import ISTANBUL, current_values, measure_values
 
 SPARE_ROWS = 500  # rows below the data that still get the drop-down lists
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -49,14 +49,13 @@ def _workbook(plan: Plan | None, plan_slug: str) -> bytes:
     sections = (
         list(plan.sections.select_related("parent").order_by("order", "code")) if plan else []
     )
-    measures = measures_of(plan)
     plan_rows = [current_values(PLAN.name, plan)] if plan is not None else [{"slug": plan_slug}]
     content = {
         PLAN.name: plan_rows,
         ACTORS.name: [current_values(ACTORS.name, a) for a in actors],
         TAGS.name: [current_values(TAGS.name, t) for t in tags],
         SECTIONS.name: [current_values(SECTIONS.name, s) for s in sections],
-        MEASURES.name: [current_values(MEASURES.name, m) for m in measures],
+        MEASURES.name: list(measure_values(plan).values()),
     }
     sheets = {spec.name: _data_sheet(book, spec, content[spec.name]) for spec in SHEETS}
     lists = _lists_sheet(book, tags)
