@@ -646,9 +646,9 @@ def op_generate(data: Path, plans: str, measures: str, rounds: str, obs: str, bi
 
 def generate_observations(slug: str, count: int, indicators: int = 10) -> None:
     """A plan of ten indicators holding ``count`` observations between them."""
-    from decimal import Decimal
+    from portal import add_observations  # the portal benchmark's observations
 
-    from planwatch.indicators.models import Indicator, Observation
+    from planwatch.indicators.models import Indicator
     from planwatch.plans.models import Plan
 
     plan = Plan.objects.create(
@@ -668,23 +668,7 @@ def generate_observations(slug: str, count: int, indicators: int = 10) -> None:
             order=i,
             suppress_below=5 if i == 0 else 0,
         )
-        batch = []
-        for k in range(count // indicators):
-            day = dt.date(1900, 1, 1) + dt.timedelta(days=k // 5)
-            batch.append(
-                Observation(
-                    indicator=indicator,
-                    period=day.isoformat(),
-                    start=day,
-                    end=day,
-                    value=Decimal(k % 997),
-                    dims={"city": f"City {k % 5}"},
-                )
-            )
-            if len(batch) == 5000:
-                Observation.objects.bulk_create(batch)
-                batch = []
-        Observation.objects.bulk_create(batch)
+        add_observations(indicator, count // indicators, dt.date(1900, 1, 1))
         print(f"  generated {slug} {indicator.code}", file=sys.stderr, flush=True)
 
 

@@ -72,7 +72,7 @@ def setup_django(data_dir: str) -> None:
 
 def generate(plans: int, measures: int, rounds: int, observations: int) -> list[str]:
     from planwatch.actors.models import Actor, Government
-    from planwatch.indicators.models import Indicator, Observation
+    from planwatch.indicators.models import Indicator
     from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Tag
     from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
 
@@ -179,26 +179,32 @@ def generate(plans: int, measures: int, rounds: int, observations: int) -> list[
                 dimensions=["city"],
                 order=i,
             )
-            count = per_plan_obs // indicators_per_plan
-            batch = []
-            for k in range(count):
-                day = dt.date(2000, 1, 1) + dt.timedelta(days=k // 5)
-                batch.append(
-                    Observation(
-                        indicator=indicator,
-                        period=day.isoformat(),
-                        start=day,
-                        end=day,
-                        value=Decimal(k % 997),
-                        dims={"city": f"City {k % 5}"},
-                    )
-                )
-                if len(batch) == 5000:
-                    Observation.objects.bulk_create(batch)
-                    batch = []
-            Observation.objects.bulk_create(batch)
+            add_observations(indicator, per_plan_obs // indicators_per_plan, dt.date(2000, 1, 1))
         print(f"  generated {slug}", file=sys.stderr, flush=True)
     return slugs
+
+
+def add_observations(indicator, count: int, first_day: dt.date) -> None:
+    """``count`` daily observations (five cities a day), written in batches."""
+    from planwatch.indicators.models import Observation
+
+    batch = []
+    for k in range(count):
+        day = first_day + dt.timedelta(days=k // 5)
+        batch.append(
+            Observation(
+                indicator=indicator,
+                period=day.isoformat(),
+                start=day,
+                end=day,
+                value=Decimal(k % 997),
+                dims={"city": f"City {k % 5}"},
+            )
+        )
+        if len(batch) == 5000:
+            Observation.objects.bulk_create(batch)
+            batch = []
+    Observation.objects.bulk_create(batch)
 
 
 def page_paths(slug: str) -> dict[str, str]:
