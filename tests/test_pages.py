@@ -285,3 +285,30 @@ def test_a_long_indicator_shows_its_latest_observations(client, db):
     small = make_plan(measures=3, observations=5)
     page = client.get(f"/en/plans/{small.slug}/indicators/ind/").content.decode()
     assert "observations are shown here" not in page
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"pillar": "2", "article": "12", "sort": "title"}, {"status": "bogus"}]
+)
+def test_filter_selects_render_as_django_writes_them(nap, data):
+    """The measure filters' selects skip Django's per-option templates; the HTML is the same."""
+    import re
+
+    from planwatch.core.templatetags.planwatch import with_descriptions
+    from planwatch.portal.forms import MeasureFilter
+
+    def tidy(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    form = MeasureFilter(nap, data)
+    if data:
+        form.is_valid()
+    selects = [field for field in form if field.name != "q"]
+    assert len(selects) == 10
+    for field in selects:
+        attrs = {}
+        if field.errors:
+            attrs = {"aria-describedby": f"{field.auto_id}_error", "aria-invalid": "true"}
+        assert tidy(with_descriptions(field)) == tidy(field.as_widget(attrs=attrs)), field.name
+    if data and "pillar" in data:
+        assert '<option value="2" selected>' in with_descriptions(form["pillar"])

@@ -138,15 +138,20 @@ class MeasureStatus(models.Model):
         return f"{self.measure.number} @ {self.round.slug}: {self.get_status_display()}"
 
 
+def published_contribution(prefix: str = "") -> models.Q:
+    """The contributions everyone may read: validated by the coordinator, in a published round.
+    ``prefix`` reaches them from another model (``"contribution__"``). The one place of this
+    rule; ``reporting.permissions.public_contributions`` serves it to the rest."""
+    return models.Q(
+        **{f"{prefix}state": "validated", f"{prefix}round__state": Round.State.PUBLISHED}
+    )
+
+
 class BudgetLineQuerySet(models.QuerySet):
     def public(self) -> "BudgetLineQuerySet":
-        """Lines from the plan's data, and lines of validated contributions of published rounds."""
+        """Lines from the plan's data, and lines of published contributions."""
         return self.filter(
-            models.Q(contribution__isnull=True)
-            | models.Q(
-                contribution__state="validated",
-                contribution__round__state=Round.State.PUBLISHED,
-            )
+            models.Q(contribution__isnull=True) | published_contribution("contribution__")
         )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from planwatch.accounts.models import Role, User
 from planwatch.plans.models import Plan
 
-from .models import Assessment, Contribution, Round
+from .models import Assessment, Contribution, Round, published_contribution
 
 AnyUser = User | AnonymousUser
 
@@ -70,14 +70,11 @@ def can_see_round(user: AnyUser, round_: Round) -> bool:
 # Contributions --------------------------------------------------------------------------------
 
 
-PUBLISHED_CONTRIBUTION = Q(state=Contribution.State.VALIDATED, round__state=Round.State.PUBLISHED)
-
-
 def public_contributions() -> QuerySet[Contribution]:
     """What everyone may read of the contributions: those the coordinator validated, once their
     round is published (open data exports and the API). Drafts, returned work and review
     comments never leave the back office."""
-    return Contribution.objects.filter(PUBLISHED_CONTRIBUTION)
+    return Contribution.objects.filter(published_contribution())
 
 
 def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:

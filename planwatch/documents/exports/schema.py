@@ -86,3 +86,10 @@ def only_measures(queryset: Any, measures: Any, lookup: str = "measure") -> Any:
     if measures is None:
         return queryset
     return queryset.filter(**{f"{lookup}__in": measures.values("pk")})
+
+
+def narrowed(queryset: Any, round_: Round | None, measures: Any) -> Any:
+    """Rows about measures in rounds: only ``round_`` when given, only ``measures`` when given."""
+    if round_ is not None:
+        queryset = queryset.filter(round=round_)
+    return only_measures(queryset, measures)

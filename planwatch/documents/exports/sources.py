@@ -15,7 +15,7 @@ from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, 
 from planwatch.reporting.permissions import public_assessments, public_contributions
 
 from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
-from .schema import Field, ForeignKey, Row, Source, only_measures
+from .schema import Field, ForeignKey, Row, Source, narrowed, only_measures
 from .values import grouped, iso, per_language, plan_statuses, text, texts, translations
 
 
@@ -167,11 +167,8 @@ ROUND_AND_MEASURE_KEYS = (
 
 def status_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
     """The status of each measure in each published round (only ``round_`` when given)."""
-    queryset = MeasureStatus.objects.published().filter(measure__plan=plan)
-    if round_ is not None:
-        queryset = queryset.filter(round=round_)
     queryset = (
-        only_measures(queryset, measures)
+        narrowed(MeasureStatus.objects.published().filter(measure__plan=plan), round_, measures)
         .order_by("round__end", "round__id", "measure__number")
         .values("round__slug", "measure__number", "status", "source", *per_language("narrative"))
     )
@@ -208,10 +205,7 @@ STATUSES = Source(
 def contribution_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
     """What each responsible actor reported, once the coordinator validated it and the round
     was published (only ``round_`` when given). Review comments stay internal."""
-    queryset = public_contributions().filter(round__plan=plan)
-    if round_ is not None:
-        queryset = queryset.filter(round=round_)
-    queryset = only_measures(queryset, measures)
+    queryset = narrowed(public_contributions().filter(round__plan=plan), round_, measures)
     evidence = grouped(
         EvidenceLink.objects.filter(contribution__in=queryset.values("pk"))
         .order_by("contribution_id", "id")
@@ -272,11 +266,8 @@ CONTRIBUTIONS = Source(
 
 def assessment_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
     """The independent organisations' published ratings (only ``round_`` when given)."""
-    queryset = public_assessments().filter(round__plan=plan)
-    if round_ is not None:
-        queryset = queryset.filter(round=round_)
     rows = (
-        only_measures(queryset, measures)
+        narrowed(public_assessments().filter(round__plan=plan), round_, measures)
         .order_by("round__end", "round__id", "measure__number", "organisation__slug")
         .values(
             "round__slug",
