@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange clean
+.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange messages clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Planwatch needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -43,6 +43,12 @@ bench: $(STAMP)
 
 bench-exchange: $(STAMP)
 	$(BIN)/python bench/exchange.py
+
+# The interface catalogues (needs GNU gettext): new messages in, then fill their msgstr.
+messages: $(STAMP)
+	cd planwatch && PLANWATCH_DATA_DIR=$$(mktemp -d) ../$(BIN)/python -m planwatch makemessages \
+		-l nl -l fr -l de --no-location --no-obsolete
+	cd planwatch && PLANWATCH_DATA_DIR=$$(mktemp -d) ../$(BIN)/python -m planwatch compilemessages
 
 clean:
 	rm -rf $(VENV) var
