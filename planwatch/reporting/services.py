@@ -22,7 +22,7 @@ from planwatch.accounts.models import User
 from planwatch.lib.i18n import languages
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 
-from . import permissions
+from . import permissions, signals
 from .models import (
     Assessment,
     BudgetLine,
@@ -168,6 +168,7 @@ def publish_round(round_: Round, *, user: User) -> None:
             round_=round_,
             data={"statuses": round_.statuses.count()},
         )
+        signals.round_published.send(sender=Round, round=round_)
 
 
 # Contributions --------------------------------------------------------------------------------
