@@ -1,4 +1,4 @@
-"""The Content-Security-Policy in a real Chromium: no page breaks it, the API documentation works."""
+"""The Content-Security-Policy in a real Chromium: no page breaks it, the API docs work."""
 
 import pytest
 
@@ -12,9 +12,11 @@ def _watch(page) -> list[str]:
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     return refused
 
@@ -44,7 +46,9 @@ def test_no_page_breaks_the_policy(chromium, live_server, live_nap):
 
 
 def test_the_admin_works_under_the_policy(chromium, live_server, live_nap):
-    make_user("admin@example.org", password="a-long-test-password", is_superuser=True, is_staff=True)
+    make_user(
+        "admin@example.org", password="a-long-test-password", is_superuser=True, is_staff=True
+    )
     page = chromium.new_page()
     refused = _watch(page)
     page.goto(f"{live_server.url}/en/accounts/login/")
