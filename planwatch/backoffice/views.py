@@ -196,8 +196,17 @@ def _plan_for_coordinator(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
-def _round_for_coordinator(request: HttpRequest, pk: int) -> Round:
+def _round_or_404(request: HttpRequest, pk: int) -> Round:
+    """The round, for those who may see it: to anyone else an unpublished round answers 404,
+    exactly as a round that does not exist, so its existence is not revealed."""
     round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+    if not permissions.can_see_round(request.user, round_):
+        raise Http404
+    return round_
+
+
+def _round_for_coordinator(request: HttpRequest, pk: int) -> Round:
+    round_ = _round_or_404(request, pk)
     if not permissions.can_manage_rounds(request.user, round_.plan):
         raise PermissionDenied
     return round_
@@ -463,7 +472,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment(request: HttpRequest, pk: int, number: int, organisation: int) -> HttpResponse:
-    round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+    round_ = _round_or_404(request, pk)
     measure = get_object_or_404(Measure, plan=round_.plan, number=number)
     if not permissions.can_assess(request.user, round_, organisation):
         raise PermissionDenied
