@@ -119,9 +119,11 @@ store = PageStore(settings.PAGE_CACHE_ENTRIES, settings.PAGE_CACHE_BYTES)
 
 
 def clear() -> None:
-    """Empty this process's page cache and forget the data version read (tests, benchmarks)."""
+    """Empty this process's page cache, forget the data version read and the routes (tests,
+    benchmarks)."""
     store.clear()
     DataVersion.forget_recent()
+    _params_of.cache_clear()
 
 
 @functools.lru_cache(maxsize=2048)
