@@ -169,9 +169,10 @@ def test_addresses_are_stored_in_lower_case_from_every_entry_point(admin_client,
             "usable_password": "false",
             **roles,
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "An account with this e-mail address already exists." in response.content.decode()
     assert get_user_model().objects.filter(email__iexact="new.person@example.org").count() == 1
 
 
