@@ -345,3 +345,25 @@ def test_a_completed_reset_ends_the_persons_api_tokens(client, person):
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {other_key}").status_code == 200
+
+
+def test_reset_requests_leave_the_public_page_cache_alone(client, person):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from planwatch.accounts.models import ResetRequest
+    from planwatch.core.models import DataVersion
+
+    ask_reset(client, "person@example.org")
+    ResetRequest.objects.bulk_create(
+        [
+            ResetRequest(
+                address="10.0.0.9", email_hash="x", requested_at=timezone.now() - timedelta(days=1)
+            )
+        ]
+    )
+    before = DataVersion.current()
+    ask_reset(client, "nobody@example.org")
+    assert DataVersion.current() == before
+    assert ResetRequest.objects.count() == 2
