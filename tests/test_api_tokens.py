@@ -91,6 +91,8 @@ def test_a_token_authenticates_and_records_its_use(client, alice_client, alice):
     data = response.json()
     assert data["email"] == "alice@example.org"
     assert data["token"]["name"] == "export script"
+    expires = dt.datetime.fromisoformat(data["token"]["expires_at"])
+    assert abs(expires - (timezone.now() + dt.timedelta(days=365))) < dt.timedelta(minutes=1)
     token = ApiToken.objects.get(user=alice)
     assert token.last_used_at is not None
     assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
