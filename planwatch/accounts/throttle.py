@@ -34,7 +34,10 @@ def allow_reset(address: str, email: str) -> bool:
     # mark every cached public page stale (core.page_cache), for anyone who asks for a reset.
     table = connection.ops.quote_name(ResetRequest._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE requested_at < %s", [now - WINDOW])
+        cursor.execute(
+            f"DELETE FROM {table} WHERE requested_at < %s",
+            [connection.ops.adapt_datetimefield_value(now - WINDOW)],
+        )
     recent = ResetRequest.objects.filter(requested_at__gte=now - WINDOW)
     email_hash = _email_hash(email)
     if (
