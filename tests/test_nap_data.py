@@ -139,13 +139,13 @@ def test_indicators(nap):
     assert "judicial_district" in msa.dimensions
 
 
-# Twelve words in a row shared with the report are allowed only inside quotation marks (the
-# title of a publication) or in these names of laws and lists of governments.
+# Twelve words in a row shared with the report are allowed only inside quotation marks of any of
+# our languages (the title of a publication) or in these names of laws and lists of governments.
 NAMES = (
     "wet van 22 mei 2014 ter bestrijding van seksisme in de openbare ruimte",
     "de fwb het waals gewest het brussels hoofdstedelijk gewest en de cocof",
 )
-QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|(?<!\w)['‘][^'’]*['’](?!\w)")
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|„[^“]*“|«[^»]*»|(?<!\w)['‘][^'’]*['’](?!\w)")
 
 
 def _words(text: str) -> list[str]:
