@@ -367,3 +367,44 @@ def test_reset_requests_leave_the_public_page_cache_alone(client, person):
     ask_reset(client, "nobody@example.org")
     assert DataVersion.current() == before
     assert ResetRequest.objects.count() == 2
+
+
+# Demo accounts and production ------------------------------------------------------------------
+
+
+def test_demo_accounts_can_be_removed_and_made_again(nap, settings):
+    from planwatch.accounts.checks import check_demo_accounts, demo_accounts_problem
+    from planwatch.core.management.commands.demo import (
+        create_demo_accounts,
+        remove_demo_accounts,
+    )
+
+    settings.DEMO = True
+    create_demo_accounts()
+    assert "planwatch demo --remove-accounts" in demo_accounts_problem()
+    assert [message.id for message in check_demo_accounts(None)] == ["planwatch.E001"]
+    assert remove_demo_accounts() == 6
+    assert demo_accounts_problem() == "" and check_demo_accounts(None) == []
+    admin = get_user_model().objects.get(email="admin@demo.planwatch.invalid")
+    assert not admin.is_active and not admin.has_usable_password()
+    create_demo_accounts()  # `planwatch demo` again: the demo works again
+    admin.refresh_from_db()
+    assert admin.is_active and admin.check_password("demo")
+
+
+def test_production_problems_name_a_short_key_and_live_demo_accounts(db, settings):
+    from planwatch.core.management.commands.serve import production_problems
+
+    settings.DEBUG = False
+    settings.SECRET_KEY_FROM_ENV = True
+    settings.ALLOWED_HOSTS = ["planwatch.example.org"]
+    settings.SECRET_KEY = "k" * 50
+    assert production_problems() == []
+    settings.SECRET_KEY = "k" * 49
+    make_user("fwb@demo.planwatch.invalid")
+    problems = production_problems()
+    assert len(problems) == 2
+    assert problems[0].startswith("PLANWATCH_SECRET_KEY is 49 characters long")
+    assert "fwb@demo.planwatch.invalid" in problems[1]
+    settings.DEBUG = True
+    assert production_problems() == []
