@@ -408,3 +408,14 @@ def test_production_problems_name_a_short_key_and_live_demo_accounts(db, setting
     assert "fwb@demo.planwatch.invalid" in problems[1]
     settings.DEBUG = True
     assert production_problems() == []
+
+
+def test_a_refused_reset_request_is_answered_at_once(client, person, settings, monkeypatch):
+    from planwatch.accounts import throttle
+
+    settings.PASSWORD_RESET_ANSWER_SECONDS = 30
+    slept = []
+    monkeypatch.setattr(throttle.time, "sleep", slept.append)
+    monkeypatch.setattr(throttle, "PER_ACCOUNT", 0)
+    assert ask_reset(client, "person@example.org").status_code == 429
+    assert slept == []  # holding a server thread would only help someone flooding the form

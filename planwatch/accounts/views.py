@@ -18,10 +18,10 @@ class ResetView(auth.PasswordResetView):
 
     def form_valid(self, form: ResetForm) -> HttpResponse:
         started = time.monotonic()
-        if throttle.allow_reset(client_address(self.request), form.cleaned_data["email"]):
-            response = super().form_valid(form)
-        else:
-            response = render(self.request, "accounts/password_reset_throttled.html", status=429)
+        if not throttle.allow_reset(client_address(self.request), form.cleaned_data["email"]):
+            # Sends nothing, whoever the address belongs to: nothing to hide, no need to wait.
+            return render(self.request, "accounts/password_reset_throttled.html", status=429)
+        response = super().form_valid(form)
         throttle.wait_until_answer_time(started)
         return response
 
