@@ -65,3 +65,14 @@ def test_the_page_speaks_the_reader_language(client, nap, limited):
         response = client.get(f"/fr/plans/nap-2021-2025/measures/?q=d{n}")
     assert response.status_code == 429
     assert '<html lang="fr">' in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_each_reader_has_their_own_count(client, nap, limited, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(3):
+        client.get(f"{PLAN}measures/?q=p{n}", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    over = client.get(f"{PLAN}measures/?q=p9", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert over.status_code == 429
+    other = client.get(f"{PLAN}measures/?q=p9", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    assert other.status_code == 200
