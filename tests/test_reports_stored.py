@@ -155,3 +155,17 @@ def test_render_reports_refuses_an_unknown_plan(nap, renders):
 
     with pytest.raises(CommandError, match="No plan 'nope'"):
         call_command("render_reports", "--plan", "nope")
+
+
+def test_folders_of_older_data_versions_are_removed_after_a_while(client, nap, renders, settings):
+    import os
+    import time
+
+    old, recent = settings.REPORTS_DIR / "old-version", settings.REPORTS_DIR / "recent-version"
+    for folder in (old, recent):
+        (folder / "nap-2021-2025").mkdir(parents=True)
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    client.get(f"{BASE}/budget.html")
+    assert not old.exists()  # no process can still be reading it
+    assert recent.exists()  # a process may still be on that version for a second

@@ -72,10 +72,21 @@ def stored_report(plan: Plan, round_: Round | None, kind: str, lang: str, fmt: s
     path = report_path(plan, round_, kind, lang, fmt)
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.parent / f".{path.name}.lock"):
-        if not path.exists():  # another thread or process may have rendered it meanwhile
-            write_atomically(path, reports.generate(kind, plan, round_, lang, fmt))
+    data = None
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _locked(path.parent / f".{path.name}.lock"):
+                if not path.exists():  # another thread or process may have rendered it meanwhile
+                    if data is None:
+                        data = reports.generate(kind, plan, round_, lang, fmt)
+                    write_atomically(path, data)
+            break
+        except FileNotFoundError:
+            # Another process, already on a newer data version, removed this version's folder
+            # while this one still read the older version: make it again, once.
+            if attempt == 2:
+                raise
     _drop_old_versions(keep=path.parents[2].name)
     return path
 
