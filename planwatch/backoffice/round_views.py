@@ -54,7 +54,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk, permissions.can_reopen_round_for_actor)
-    form = ReopenForm(round_, request.POST or None)
+    form = ReopenForm(round_, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +85,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk, permissions.can_publish_round)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.publish_round(round_, user=request.user)
