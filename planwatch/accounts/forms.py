@@ -1,10 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import User, canonical_email
 
 
 class LoginForm(AuthenticationForm):
@@ -12,6 +12,14 @@ class LoginForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def clean_username(self) -> str:
+        return canonical_email(self.cleaned_data["username"])
+
+
+class ResetForm(PasswordResetForm):
+    def clean_email(self) -> str:
+        return canonical_email(self.cleaned_data["email"])
 
 
 # Which e-mails concern which role (the fields are User.notify_<kind>).

@@ -1,4 +1,7 @@
-"""The log-in that switches to the person's language, and the profile page."""
+"""Log-in (switching to the person's language), the profile page, and password reset: Django's
+views, throttled, equally timed, and ending what the old password allowed."""
+
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +13,10 @@ from django.urls import translate_url
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .forms import LoginForm, ProfileForm
+from . import throttle
+from .forms import LoginForm, ProfileForm, ResetForm
+from .lockout import client_address
+from .signals import password_reset
 
 
 def _in_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -50,3 +56,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect(translate_url(request.path, language))
         return _in_language(response, language) if user.language else response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+class ResetView(auth.PasswordResetView):
+    form_class = ResetForm
+
+    def form_valid(self, form: ResetForm) -> HttpResponse:
+        started = time.monotonic()
+        if not throttle.allow_reset(client_address(self.request), form.cleaned_data["email"]):
+            # Sends nothing, whoever the address belongs to: nothing to hide, no need to wait.
+            return render(self.request, "accounts/password_reset_throttled.html", status=429)
+        response = super().form_valid(form)
+        throttle.wait_until_answer_time(started)
+        return response
+
+
+class ResetConfirmView(auth.PasswordResetConfirmView):
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        password_reset.send(sender=type(form.user), user=form.user)
+        return response
