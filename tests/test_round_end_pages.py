@@ -263,7 +263,7 @@ def test_the_interim_report_says_what_its_figures_rest_on(nap, thin_round):
     assert f"Status bekend voor 1 van {measures} maatregelen;" in dutch
 
 
-def test_the_coverage_sentence_uses_plural_forms():
+def test_the_coverage_sentence_uses_plural_forms(english):
     split = stats.Split([], total=1, measures=1)
     assert split.coverage == "Status known for the 1 measure."
     split = stats.Split([], total=0, measures=2)
