@@ -156,7 +156,11 @@ def test_a_draft_round_answers_as_a_missing_one(client, nap, draft, who):
     pairs = [
         ("get", "/en/work/rounds/{}/", 404),
         ("get", "/en/work/rounds/{}/measures/112/", 404),
+        ("get", "/en/work/rounds/{}/publish/", 404),
         ("post", "/en/work/rounds/{}/publish/", 404),
+        ("post", "/en/work/rounds/{}/close/", 404),
+        ("get", "/en/work/rounds/{}/reopen/", 404),
+        ("post", "/en/work/rounds/{}/reopen/", 404),
         ("get", "/en/work/assessments/{}/112/1/", 404),
         ("get", f"/en/work/imports/rounds/{{}}/{org}.xlsx", 404),
         ("post", "/en/work/imports/rounds/{}/upload/", 404),
