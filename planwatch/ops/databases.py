@@ -37,7 +37,7 @@ def sqlite_path(alias: str = "default") -> Path:
 def copy(target: Path, alias: str = "default") -> None:
     """Write a consistent copy of the database to ``target``."""
     if kind(alias) == SQLITE:
-        _sqlite_copy(sqlite_path(alias), target)
+        _sqlite_copy(alias, target)
     else:
         _run(
             "pg_dump",
@@ -161,16 +161,13 @@ def _run(program: str, arguments: list[str], alias: str, action: str) -> None:
         raise DatabaseCopyError(f"{action}: {result.stderr.strip() or result.returncode}")
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    if not source.exists():
-        raise DatabaseCopyError(f"There is no database at {source} yet: nothing to back up.")
-    with (
-        closing(sqlite3.connect(source, timeout=60)) as src,
-        closing(sqlite3.connect(target)) as dst,
-    ):
+def _sqlite_copy(alias: str, target: Path) -> None:
+    connection = connections[alias]
+    connection.ensure_connection()
+    with closing(sqlite3.connect(target)) as dst:
         # All pages in one step, under one read lock: a copy made in several steps starts again
         # each time someone saves, and might never end while people work.
-        src.backup(dst, pages=-1)
+        connection.connection.backup(dst, pages=-1)
         if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
             raise DatabaseCopyError("The copy of the SQLite database fails its integrity check.")
 
