@@ -145,6 +145,7 @@ def test_every_model_is_in_the_admin_with_its_history():
 @pytest.fixture
 def every_record(nap_reports, coordinator):
     """At least one record of each kind the admin lists."""
+    from planwatch.accounts.models import ResetRequest
     from planwatch.api.models import ApiToken
     from planwatch.reporting.models import Event, MeasureStatus, StatusCorrection
 
@@ -157,6 +158,7 @@ def every_record(nap_reports, coordinator):
     )
     ApiToken.objects.create(user=coordinator, name="script", key_hash="0" * 64, hint="pw_0")
     make_user("assessor@example.org", role="assessor", actor="national-platform")
+    ResetRequest.objects.create(address="192.0.2.1", email_hash="0" * 64)
     return nap_reports
 
 
