@@ -239,7 +239,7 @@ def form_errors(context) -> list[dict]:
             visible = field is not None and not field.is_hidden
             label = str(field.label) if visible else ""
             if visible and line is not None:
-                label = _("%(label)s, line %(line)s") % {"label": label, "line": line}
+                label = _("%(label)s, line %(number)s") % {"label": label, "number": line}
             for message in errors:
                 found.append(
                     {
