@@ -174,11 +174,23 @@ def test_screenshots_of_the_task_lists(chromium, live_server, live_nap, tmp_path
             context.clear_cookies()
             context.add_cookies([session_cookie(ws.people[role], base)])
             page.goto(f"{base}/{lang}/work/")
-            for details in page.locator("main details").all():
-                details.evaluate("element => element.open = true")
             path = tmp_path / f"my-work-{role.replace('_', '-')}-{lang}.png"
             page.screenshot(path=str(path), full_page=True)
             shots.append(path)
+            if role == "focal_point":
+                # The form after a mistake: the summary at the top, the field marked.
+                page.goto(f"{base}/{lang}/work/contributions/{ws.items['returned'].pk}/")
+                page.locator("#id_budget-1-year").fill("2024")
+                page.locator("#id_budget-1-amount").press_sequentially("1.234")
+                page.locator("button[name=submit]").click()
+                path = tmp_path / f"contribution-error-{lang}.png"
+                page.screenshot(path=str(path), full_page=True)
+                shots.append(path)
+            elif role == "coordinator":
+                page.goto(f"{base}/{lang}/work/rounds/{ws.round.pk}/?pillar=4")
+                path = tmp_path / f"review-queue-{lang}.png"
+                page.screenshot(path=str(path), full_page=True)
+                shots.append(path)
         context.close()
     assert all(path.stat().st_size > 10_000 for path in shots)
     if os.environ.get("PLANWATCH_UPDATE_SCREENSHOTS"):

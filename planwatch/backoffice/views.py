@@ -63,7 +63,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "focal": worklists.focal_point_rounds(request.user, today),
             "coordinated": worklists.coordinator_rounds(request.user),
             "assessing": worklists.assessor_rounds(request.user),
-            "today": today,
+            # The import pages serve focal points and coordinators.
+            "imports": bool(
+                permissions.focal_actor_ids(request.user)
+                or permissions.coordinated_plan_ids(request.user) != set()
+            ),
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from planwatch.lib import money
-from planwatch.lib.i18n import Text, translated
+from planwatch.lib.i18n import Text, current_language, translated
 from planwatch.plans.models import Status
 
 register = template.Library()
@@ -211,6 +211,13 @@ def dimension_label(code: str) -> str:
     from planwatch.indicators.models import Dimension
 
     return str(dict(Dimension.choices).get(code, code))
+
+
+@register.filter
+def colon(label: object) -> str:
+    """ "Label:" as the page's language writes it; French puts a no-break space before the
+    colon ("Date limite :")."""
+    return f"{label}\u00a0:" if current_language() == "fr" else f"{label}:"
 
 
 @register.filter
