@@ -217,6 +217,8 @@ def test_published_rounds_never_show_work_to_do(client, ws, english):
     html = client.get("/en/work/contributions/").content.decode()
     assert "Not submitted (the round is closed)" in html
     assert ">To do<" not in html
+    html = client.get(f"/en/work/contributions/{ws.items['todo'].pk}/").content.decode()
+    assert "Not submitted (the round is closed)" in html and ">To do<" not in html
 
 
 def test_overdue_rounds_come_first(client, ws, english):
