@@ -15,7 +15,7 @@ from django.test import Client
 
 from planwatch.reporting.models import Contribution
 
-from .workspace_helpers import make_workspace
+from .workspace_helpers import make_workspace, uploads
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,7 @@ def test_every_work_page_for_every_role_and_language_passes_axe(chromium, live_s
     base = live_server.url
     ws = make_workspace(live_nap)
     cookies = {role: session_cookie(ws.people[role], base) for role in ROLES}
+    files = uploads(ws)
     context = chromium.new_context()
     context.add_init_script(path=axe_source())
     page = context.new_page()
@@ -93,6 +94,19 @@ def test_every_work_page_for_every_role_and_language_passes_axe(chromium, live_s
                 page.locator("button[name=submit]").click()
                 assert page.locator(".error-summary").count() == 1
                 problems += [f"{page.url} (error state): {p}" for p in serious(page)]
+                # The import previews: a workbook that changes nothing, a file with mistakes.
+                for name, content in files.values():
+                    page.goto(f"{base}/{lang}/work/imports/rounds/{ws.round.pk}/upload/")
+                    page.locator("input[type=file]").set_input_files(
+                        files={
+                            "name": name,
+                            "mimeType": "application/octet-stream",
+                            "buffer": content,
+                        }
+                    )
+                    page.locator("form.stacked button[type=submit]").click()
+                    assert page.locator("table").count() >= 1
+                    problems += [f"{page.url} (preview of {name}): {p}" for p in serious(page)]
     context.close()
     assert not problems, "\n".join(problems)
 

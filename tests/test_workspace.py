@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,7 +18,7 @@ from planwatch.reporting import services
 from planwatch.reporting.models import Round
 
 from .factories import make_plan, make_user
-from .workspace_helpers import filled, make_workspace
+from .workspace_helpers import filled, make_workspace, uploads
 
 
 @pytest.fixture
@@ -393,6 +394,9 @@ def test_work_pages_speak_the_persons_language(client, ws, lang):
         if role == "focal_point":
             item = ws.items["todo"]
             pages.append((f"work/contributions/{item.pk}/", budget_post(item, "1.234")))
+            for name, content in uploads(ws).values():
+                upload = SimpleUploadedFile(name, content)
+                pages.append((f"work/imports/rounds/{ws.round.pk}/upload/", {"file": upload}))
         for path, data in pages:
             url = f"/{lang}/{path}"
             response = client.post(url, data) if data else client.get(url)

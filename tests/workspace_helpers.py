@@ -59,6 +59,22 @@ class Workspace:
         ]
 
 
+def uploads(ws: "Workspace") -> dict[str, tuple[str, bytes]]:
+    """Files a focal point uploads on the round's import page: their workbook unchanged, and a
+    CSV with mistakes (its preview lists the errors)."""
+    from planwatch.documents.imports import round_workbook
+
+    actor = ws.items["todo"].actor
+    return {
+        "workbook": ("round.xlsx", round_workbook(ws.round, actor, "en")),
+        "mistakes": (
+            "round.csv",
+            f"measure;actor;status\n{ws.items['todo'].measure.number};{actor.slug};bogus\n"
+            "99999;nobody;implemented\n".encode(),
+        ),
+    }
+
+
 def filled(status: str = "in_progress", text: str = "Work has started.", **extra):
     return services.ContributionInput(proposed_status=status, narrative={"en": text}, **extra)
 
