@@ -330,6 +330,15 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         round_.contributions.filter(measure=measure)
         .select_related("actor__government", "updated_by")
         .prefetch_related("evidence", "budget_lines")
+        # What waits for the coordinator comes first.
+        .annotate(
+            waiting=Case(
+                When(state=Contribution.State.SUBMITTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "actor__slug")
     )
     current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
     previous = (
