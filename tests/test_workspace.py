@@ -103,6 +103,21 @@ def test_a_stored_amount_is_shown_back_in_the_persons_language(client, ws, lang,
         assert euro[lang] in page, url
 
 
+def test_published_amounts_are_shown_in_each_language_on_the_public_page(client, ws):
+    services.publish_round(ws.round, user=ws.people["coordinator"])
+    number = ws.items["validated"].measure.number
+    client.logout()
+    expected = {
+        "fr": "1\u00a0234,56\u00a0€",
+        "nl": "€\u00a01.234,56",
+        "de": "1.234,56\u00a0€",
+        "en": "€1,234.56",
+    }
+    for lang, euro in expected.items():
+        page = client.get(f"/{lang}/plans/{ws.plan.slug}/measures/{number}/").content.decode()
+        assert euro in page, lang
+
+
 @pytest.mark.parametrize(
     ("lang", "typed", "message"),
     [
