@@ -237,6 +237,24 @@ def test_published_rounds_never_show_work_to_do(client, ws, english):
     assert "Not submitted (the round is closed)" in html and ">To do<" not in html
 
 
+def test_a_round_reopened_for_one_actor_shows_its_work_again(client, ws, english):
+    coordinator = ws.people["coordinator"]
+    services.close_round(ws.round, user=coordinator)
+    html = as_(client, ws, "focal_point").get("/en/work/").content.decode()
+    assert "To do:" not in html
+    services.reopen_for_actor(
+        ws.round,
+        ws.items["todo"].actor,
+        user=coordinator,
+        until=dt.date.today() + dt.timedelta(days=3),
+        reason="Late data.",
+    )
+    html = client.get("/en/work/").content.decode()
+    assert "To do:" in html and "How many people took part?" in html
+    page = client.get("/en/work/contributions/?state=returned")
+    assert [c.pk for c in page.context["contributions"]] == [ws.items["returned"].pk]
+
+
 def test_overdue_rounds_come_first(client, ws, english):
     coordinator = ws.people["coordinator"]
     late = services.create_round(

@@ -25,7 +25,7 @@ class Workspace:
 
     def pages(self, role: str) -> list[str]:
         """Every work page a role reaches, without the language prefix (``work/...``)."""
-        common = ["work/", "work/tokens/"]
+        common = ["work/", "work/tokens/", "accounts/profile/"]
         if role == "focal_point":
             return [
                 *common,
@@ -45,6 +45,8 @@ class Workspace:
                 f"work/rounds/{self.round.pk}/",
                 f"work/rounds/{self.round.pk}/?state=submitted&needs_decision=on",
                 f"work/rounds/{self.round.pk}/measures/{number}/",
+                f"work/rounds/{self.round.pk}/publish/",
+                f"work/rounds/{self.round.pk}/reopen/",
                 f"work/rounds/{self.published.pk}/",
                 f"work/rounds/{self.published.pk}/measures/{number}/",
                 f"work/contributions/{self.items['draft'].pk}/",

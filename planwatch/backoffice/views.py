@@ -88,16 +88,17 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
     contributions = mine.exclude(round__state=Round.State.DRAFT)
     if chosen.get("round"):
         contributions = contributions.filter(round_id=chosen["round"])
+    today = timezone.localdate()
     if chosen.get("state"):
         contributions = contributions.filter(state=chosen["state"])
         if chosen["state"] in Contribution.EDITABLE:
-            # Work left undone in a closed or published round is no longer "to do".
-            contributions = contributions.filter(round__state=Round.State.OPEN)
+            # Work left undone in a round that no longer takes it is not "to do".
+            contributions = contributions.filter(worklists.accepting(today))
     contributions = (
         contributions.select_related("round", "measure", "actor")
         .annotate(
             open_round=Case(
-                When(round__state=Round.State.OPEN, then=Value(0)),
+                When(worklists.accepting(today), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
@@ -117,7 +118,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         {
             "contributions": contributions,
             "filters": filters,
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 

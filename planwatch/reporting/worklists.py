@@ -13,7 +13,7 @@ from planwatch.actors.models import Actor
 from planwatch.plans.models import Measure
 
 from . import permissions
-from .models import Assessment, Contribution, MeasureStatus, Round
+from .models import Assessment, Contribution, MeasureStatus, Round, RoundExtension
 
 State = Contribution.State
 # The order in which a coordinator's progress bar and counts list the states: done first.
@@ -57,6 +57,15 @@ class Progress:
         self.counts[state] = self.counts.get(state, 0) + n
 
 
+def accepting(today: dt.date) -> Q:
+    """Contributions whose round still takes their actor's work: an open round, or a closed one
+    reopened for the actor until today or later (``Round.accepts_from``, for many at once)."""
+    reopened = RoundExtension.objects.filter(
+        round=OuterRef("round"), actor=OuterRef("actor"), until__gte=today
+    )
+    return Q(round__state=Round.State.OPEN) | Q(Exists(reopened), round__state=Round.State.CLOSED)
+
+
 @dataclass
 class FocalRound:
     round: Round
@@ -66,13 +75,13 @@ class FocalRound:
 
 
 def focal_point_rounds(user, today: dt.date) -> list[FocalRound]:
-    """A focal point's open rounds, each with their actors' contributions per state and the
-    returned ones (with the coordinator's comment); overdue rounds first, then by deadline.
-    Rounds that are not open never show work to do."""
+    """A focal point's rounds that take their work (open, or reopened for their actor), each with
+    their actors' contributions per state and the returned ones (with the coordinator's
+    comment); overdue rounds first, then by deadline. Other rounds never show work to do."""
     actors = permissions.focal_actor_ids(user)
     if not actors:
         return []
-    mine = Contribution.objects.filter(actor_id__in=actors, round__state=Round.State.OPEN)
+    mine = Contribution.objects.filter(accepting(today), actor_id__in=actors)
     progress: dict[int, Progress] = {}
     for row in mine.values("round_id", "state").annotate(n=Count("id")).order_by():
         progress.setdefault(row["round_id"], Progress()).add(row["state"], row["n"])
