@@ -1,6 +1,7 @@
 """A limit on anonymous requests that reach the views: cached pages are answered before this
 middleware, so it counts what costs work (a page missing from the cache, a download, a report).
-The API is left out: it refuses unknown parameters and answers unchanged data with 304.
+The API is left out (it refuses unknown parameters and answers unchanged data with 304), and so
+is the proxies' health check.
 
 django-ratelimit counts per address (``RATELIMIT_IP_META_KEY`` tells it how to find the
 address behind a proxy) in the default cache, at ``settings.ANONYMOUS_RATE``."""
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-EXEMPT_PREFIXES = ("/api/", "/static/")
+EXEMPT_PREFIXES = ("/api/", "/static/", "/healthz")
 
 
 def _limited(request: HttpRequest) -> dict | None:
