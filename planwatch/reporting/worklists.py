@@ -41,6 +41,8 @@ class Progress:
                 "count": self.counts.get(state, 0),
                 # A CSS width, written the same in every language ("12.5", never "12,5").
                 "percent": f"{100 * self.counts.get(state, 0) / total:.1f}",
+                # The bar's width in whole percents, as a class: the policy allows no inline style.
+                "width": round(100 * self.counts.get(state, 0) / total),
             }
             for state in order
         ]
