@@ -124,6 +124,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANWATCH_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and a few writers at once (docs/architecture.md, "No lost updates"): in WAL
+    # mode readers never wait for a writer; BEGIN IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits its turn (up to the busy timeout) instead of failing
+    # with "database is locked" when it upgrades a read to a write; synchronous=NORMAL is safe in
+    # WAL mode (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,  # seconds a writer waits for the lock (gunicorn allows a request 60)
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per process; cached public pages are keyed by the data version, so nothing stale is served.

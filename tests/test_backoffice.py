@@ -337,7 +337,7 @@ def test_a_stale_form_gets_a_conflict_showing_both_versions(client, people, item
     response = client.post(url, {**form, "narrative_en": "My text"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this contribution" in page
+    assert "Someone else saved this in the meantime" in page
     assert "Colleague&#x27;s text" in page or "Colleague's text" in page
     assert "My text" in page  # still in the form
     item.refresh_from_db()

@@ -28,6 +28,7 @@ def language_fields(form: forms.Form, prefix: str, label: str, first: str) -> li
 
 
 class VersionedForm(forms.Form):
+    # The version the person read; 0 when there was no record yet (a status, an assessment).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -123,8 +124,7 @@ class ReturnForm(VersionedForm):
     )
 
 
-class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status for this round"))
     reason = forms.CharField(
         label=_("Reason (needed when you depart from the proposed status)"),
@@ -173,8 +173,7 @@ class RoundForm(forms.Form):
         return data
 
 
-class AssessmentForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+class AssessmentForm(VersionedForm):
     rating = forms.ChoiceField(label=_("Your rating"), choices=Assessment.RATINGS)
     publish = forms.BooleanField(label=_("Publish this assessment"), required=False)
 

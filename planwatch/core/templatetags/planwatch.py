@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
-from planwatch.lib.i18n import Text, translated
+from planwatch.lib.i18n import Text, languages, translated
 from planwatch.plans.models import Status
 
 register = template.Library()
@@ -70,6 +70,16 @@ def markdown(text: str | None) -> str:
 @register.filter
 def field_text(obj: object, field: str) -> str:
     return translated(obj, field).text
+
+
+@register.filter
+def every_language(obj: object, field: str) -> list[tuple[str, str, str]]:
+    """Each language's text of a translated field that has one: (code, name, text)."""
+    return [
+        (lang, get_language_info(lang)["name_translated"], text)
+        for lang in languages()
+        if (text := getattr(obj, f"{field}_{lang}", None) or "").strip()
+    ]
 
 
 @register.simple_tag
