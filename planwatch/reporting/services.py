@@ -266,8 +266,11 @@ def save_contribution(
             {"budget": [_("This actor belongs to no government; ask the coordinator.")]}
         )
     state = Contribution.State.SUBMITTED if submit else Contribution.State.DRAFT
+    # Read before the transaction, which holds SQLite's write lock: the snapshot is of the
+    # version the caller read whenever the save goes through (a later save bumps the version).
+    before = _contribution_snapshot(contribution)
+    plan, round_, measure = contribution.round.plan, contribution.round, contribution.measure
     with transaction.atomic():
-        before = _contribution_snapshot(contribution)
         _bump(
             Contribution,
             contribution,
@@ -286,16 +289,16 @@ def save_contribution(
         contribution.budget_lines.all().delete()
         BudgetLine.objects.bulk_create(
             BudgetLine(
-                plan=contribution.round.plan,
+                plan=plan,
                 government_id=contribution.actor.government_id,
-                actor=contribution.actor,
-                measure=contribution.measure,
+                actor_id=contribution.actor_id,
+                measure=measure,
                 contribution=contribution,
                 year=line.year,
                 amount=line.amount,
                 nature=line.nature,
                 stage=line.stage,
-                source=contribution.round.slug,
+                source=round_.slug,
             )
             for line in data.budget
         )
@@ -303,9 +306,9 @@ def save_contribution(
         record(
             "reporting.contribution.submitted" if submit else "reporting.contribution.saved",
             user=user,
-            plan=contribution.round.plan,
-            round_=contribution.round,
-            measure=contribution.measure,
+            plan=plan,
+            round_=round_,
+            measure=measure,
             actor_id=contribution.actor_id,
             data=_changes(before, after),
         )
