@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange messages clean
+.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange bench-load messages clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Planwatch needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -43,6 +43,9 @@ bench: $(STAMP)
 
 bench-exchange: $(STAMP)
 	$(BIN)/python bench/exchange.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --postgres
 
 # The interface catalogues (needs GNU gettext): new messages in, then fill their msgstr.
 messages: $(STAMP)

@@ -1,13 +1,13 @@
 """Load test: many readers and a few writers at once against `planwatch serve`.
 
     .venv/bin/python bench/load.py [--seconds 60] [--readers 40] [--writers 10] [--postgres]
-                                   [--workers N] [--threads N]
+                                   [--workers 2] [--threads 4]
 
 1. Builds a throwaway database with the NAP 2021-2025, an open round, one coordinator and
    --writers focal points, two per actor, so that two people edit the same contributions: on
    SQLite in a temporary data folder, and on PostgreSQL with --postgres or when DATABASE_URL is
    set (without DATABASE_URL, scripts/with-postgres starts a throwaway server).
-2. Starts `planwatch serve` (its default workers and threads unless told) on 127.0.0.1.
+2. Starts `planwatch serve --workers 2 --threads 4` (as bench/portal.py) on 127.0.0.1.
 3. For --seconds, --readers anonymous readers fetch public pages (half of them a fixed set of
    pages the page cache keeps, half searches with a new term each time, which it cannot), while
    the writers save contributions: half through the API (GET for the version, then PATCH with
@@ -128,6 +128,13 @@ class Client:
         self.port, self.results, self.group = port, results, group
         self.conn = http.client.HTTPConnection(HOST, port, timeout=90)
 
+    def fresh(self) -> None:
+        """A new connection, as a new visitor would open. Gunicorn keeps a connection on the
+        worker that accepted it: one kept for the whole run would pin each client to one worker,
+        and the first worker to wake up at the start takes most of them."""
+        self.conn.close()
+        self.conn = http.client.HTTPConnection(HOST, self.port, timeout=90)
+
     def request(self, method: str, path: str, body: bytes | None = None, headers=None):
         started = time.perf_counter()
         try:
@@ -140,7 +147,8 @@ class Client:
             self.results.add(self.group, time.perf_counter() - started, "other")
             return None, b"", None
         kind = "5xx" if response.status >= 500 else "ok"
-        self.results.add(self.group, time.perf_counter() - started, kind, response.status)
+        group = self.group if method == "GET" else f"{self.group} {method}"
+        self.results.add(group, time.perf_counter() - started, kind, response.status)
         return response.status, data, response
 
 
@@ -180,6 +188,7 @@ def reader(port: int, stop: float, pages: list[str], base: str, cached: bool, re
         else:
             query = f"{rng.choice(WORDS)} {rng.randrange(10**6)}"
             path = base + "measures/?" + urlencode({"q": query})
+        client.fresh()
         status, _data, _response = client.request("GET", path)
         if status is not None and status not in (200, 304) and status < 500:
             results.other()
@@ -191,6 +200,7 @@ def api_writer(port: int, stop: float, person: dict, results) -> None:
     auth = {"Authorization": f"Token {person['token']}"}
     while time.monotonic() < stop:
         pk = rng.choice(person["items"])
+        client.fresh()  # a save: one connection for reading the version and writing
         status, data, _response = client.request("GET", f"/api/v1/contributions/{pk}/", None, auth)
         if status != 200:
             continue
@@ -226,6 +236,7 @@ def form_writer(port: int, stop: float, person: dict, results) -> None:
     while time.monotonic() < stop:
         pk = rng.choice(person["items"])
         path = f"/en/work/contributions/{pk}/"
+        client.fresh()
         status, data, response = client.request("GET", path, None, {"Cookie": cookie(cookies)})
         if status != 200:
             continue
@@ -391,8 +402,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--readers", type=int, default=40)
     parser.add_argument("--writers", type=int, default=10)
-    parser.add_argument("--workers", type=int, help="planwatch serve --workers (its default)")
-    parser.add_argument("--threads", type=int, help="planwatch serve --threads (its default)")
+    # As bench/portal.py: on this 2-core machine, 2 processes of 4 threads did better than the
+    # default of `planwatch serve` (5 x 2), whose every process re-renders every page after each
+    # save (each has its own page cache).
+    parser.add_argument("--workers", type=int, default=2, help="planwatch serve --workers")
+    parser.add_argument("--threads", type=int, default=4, help="planwatch serve --threads")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL too")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
