@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/planwatch demo
 
-test: $(STAMP) lint check pytest
-	@if [ "$$PLANWATCH_TEST_POSTGRES" = "1" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
+# With PLANWATCH_TEST_POSTGRES=1 the suite runs on SQLite and PostgreSQL at once (one core each).
+test: $(STAMP) lint check
+	@if [ "$$PLANWATCH_TEST_POSTGRES" = "1" ]; then scripts/test-both; else $(BIN)/pytest; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

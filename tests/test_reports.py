@@ -213,15 +213,25 @@ def test_citation_and_labels_in_every_language(nap, interim_html, lang):
                 assert english not in text, (lang, message)
 
 
-def test_missing_translations_fall_back_visibly(nap, interim_html):
-    # The NAP's narratives are in Dutch and English: the French report shows the Dutch text,
-    # in its language, marked, with the citation in French.
-    html = interim_html("fr")
+def test_missing_translations_fall_back_visibly(nap):
+    # A narrative without French: the French report shows the Dutch text, in its language,
+    # marked, with the citation in French.
     status = MeasureStatus.objects.get(measure__plan=nap, measure__number=112)
-    assert not status.narrative_fr and status.narrative_nl
+    status.narrative_fr = ""
+    status.save()
+    html = generate(nap, "interim", "fr", "html").decode()
     body = status.narrative_nl.strip().rstrip(".")
     assert f'<span lang="nl">{body}</span> (mesure 112).' in html.replace("&#x27;", "'")
     assert "(affiché en : néerlandais)" in html
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("fr", "(affiché en :"), ("de", "(angezeigt auf:")])
+def test_the_nap_reports_need_no_fallback(nap, interim_html, lang, mark):
+    # Every text of the NAP exists in French and German: nothing is shown in another language.
+    text = html_text(interim_html(lang))
+    fallbacks = re.findall(r"[^.;]{0,80}\(\w+ \d+\)\.? " + re.escape(mark), text)
+    count = text.count(mark)
+    assert count == 0, f"{count} texts shown in another language, such as: {fallbacks[:10]}"
 
 
 def test_budget_report_totals_equal_the_dashboard(nap):

@@ -1,6 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from .models import canonical_email
 
 
 class LoginForm(AuthenticationForm):
@@ -8,3 +10,11 @@ class LoginForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def clean_username(self) -> str:
+        return canonical_email(self.cleaned_data["username"])
+
+
+class ResetForm(PasswordResetForm):
+    def clean_email(self) -> str:
+        return canonical_email(self.cleaned_data["email"])

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -13,7 +14,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth.PasswordResetView.as_view(
+        views.ResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
@@ -28,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(
+        views.ResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

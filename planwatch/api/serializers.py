@@ -484,6 +484,7 @@ class TokenInfoSerializer(serializers.Serializer):
     hint = serializers.CharField()
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(help_text="After this the token is refused (401).")
 
 
 class MeSerializer(serializers.Serializer):
