@@ -11,7 +11,7 @@ def start_at_one(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0002_rounds_workflow"),
+        ("reporting", "0003_round_end_and_notifications"),
     ]
 
     operations = [
