@@ -146,6 +146,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANWATCH_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and a few writers at once (docs/architecture.md, "No lost updates"): in WAL
+    # mode readers never wait for a writer; BEGIN IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits its turn (up to the busy timeout) instead of failing
+    # with "database is locked" when it upgrades a read to a write; synchronous=NORMAL is safe in
+    # WAL mode (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,  # seconds a writer waits for the lock (gunicorn allows a request 60)
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per process: the measure list's filter choices (keyed by the data version) and the counters
@@ -325,6 +337,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # A document nested too deeply is a 400 like any other unreadable body (api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "planwatch.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "planwatch.api.pagination.Pagination",
     "PAGE_SIZE": 100,

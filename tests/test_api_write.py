@@ -529,3 +529,20 @@ def test_every_write_answer_matches_the_schema(client, schema, item, focal_a, fo
     validate = "/api/v1/contributions/{id}/validate/"
     _check(schema, validate, "post", call(client, item, "validate", boss))
     _check(schema, validate, "post", call(client, item, "validate", boss))  # 403 now
+
+
+@pytest.mark.parametrize("depth", [900, 50_000])
+@pytest.mark.parametrize("what", ["", "submit/", "validate/"])
+def test_deeply_nested_json_is_400_json(client, item, focal_a, coordinator, depth, what):
+    before = snapshot(item)
+    body = '{"version": 0, "narrative": {"en": ' + "[" * depth + "]" * depth + "}}"
+    user = coordinator if what == "validate/" else focal_a
+    if what == "validate/":
+        item = submitted(item, focal_a)
+        before = snapshot(item)
+    method = client.patch if what == "" else client.post
+    response = method(f"{API}{item.pk}/{what}", body, "application/json", **auth(user))
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+    assert snapshot(item) == before

@@ -338,9 +338,11 @@ def test_a_stale_form_gets_a_conflict_showing_both_versions(client, people, item
     response = client.post(url, {**form, "narrative_en": "My text"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this contribution" in page
+    assert "Someone else saved this in the meantime" in page
     assert "Colleague&#x27;s text" in page or "Colleague's text" in page
-    assert "My text" in page  # still in the form
+    assert "My text</textarea>" in page  # still in the form
+    assert "Colleague" in _conflict_section(page)  # beside the saved version
+    assert 'name="version" value="1"' in page  # saving again is a deliberate overwrite
     item.refresh_from_db()
     assert item.narrative_en == "Colleague's text"
 
@@ -553,3 +555,101 @@ def test_coordinators_get_draft_reports_of_a_round_in_progress(client, people, r
     assert report.status_code == 200 and "DRAFT" in report.content.decode()
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def _conflict_section(page: str) -> str:
+    return page.split('class="conflict"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_status_conflict_keeps_the_typed_text_beside_the_saved_one(client, people, round_, item):
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    coordinator = as_(client, people, "coordinator")
+    assert 'name="version" value="0"' in coordinator.get(url).content.decode()
+    colleague = make_user("colleague@example.org", role="coordinator", plan=round_.plan)
+    services.decide_status(
+        round_,
+        item.measure,
+        user=colleague,
+        status="not_started",
+        narrative={"en": "The decision of a colleague"},
+        version=0,
+    )
+    form = {"action": "decide", "version": 0, "status": "not_started", "reason": ""}
+    response = coordinator.post(url, {**form, "narrative_en": "My decision"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime" in page
+    assert "The decision of a colleague" in _conflict_section(page)
+    assert "My decision</textarea>" in page
+    assert 'name="version" value="1"' in page
+    status = round_.statuses.get(measure=item.measure)
+    assert (status.narrative_en, status.version) == ("The decision of a colleague", 1)
+    # Having compared, saving the form again replaces their version, deliberately.
+    again = coordinator.post(url, {**form, "version": 1, "narrative_en": "My decision"})
+    assert again.status_code == 302
+    status.refresh_from_db()
+    assert (status.narrative_en, status.version) == ("My decision", 2)
+
+
+def test_a_correction_conflict_keeps_the_reason_beside_the_saved_status(
+    client, people, round_, item
+):
+    status = services.decide_status(
+        round_, item.measure, user=people["coordinator"], status="not_started", narrative={}
+    )
+    services.publish_round(round_, user=people["coordinator"])
+    services.correct_status(
+        status,
+        user=people["coordinator"],
+        status="implemented",
+        reason="Finished in March.",
+        version=status.version,
+    )
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    response = as_(client, people, "coordinator").post(
+        url,
+        {"action": "correct", "version": 1, "status": "in_progress", "reason": "My reason"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "status-implemented" in _conflict_section(page)
+    assert "My reason</textarea>" in page
+    status.refresh_from_db()
+    assert (status.status, status.version) == ("implemented", 2)
+
+
+def test_an_assessment_conflict_keeps_the_typed_text_beside_the_saved_one(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    url = f"/en/work/assessments/{interim.pk}/112/{platform}/"
+    assessor = as_(client, people, "assessor")
+    assert 'name="version" value="0"' in assessor.get(url).content.decode()
+    colleague = make_user("colleague@example.org", role="assessor", actor="national-platform")
+    services.save_assessment(
+        interim,
+        nap.measures.get(number=112),
+        platform,
+        user=colleague,
+        rating="implemented",
+        commentary={"fr": "Publié par ma collègue"},
+        publish=True,
+        version=0,
+    )
+    form = {"version": 0, "rating": "not_started", "commentary_en": "My unpublished view"}
+    response = assessor.post(url, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    saved = _conflict_section(page)
+    assert "Publié par ma collègue" in saved and "colleague@example.org" in saved
+    assert "My unpublished view</textarea>" in page
+    assessment = interim.assessments.get(measure__number=112, organisation_id=platform)
+    assert (assessment.commentary_fr, assessment.is_published) == ("Publié par ma collègue", True)
+
+
+def test_a_form_without_the_version_it_read_saves_nothing(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    url = f"/en/work/assessments/{interim.pk}/112/{platform}/"
+    response = as_(client, people, "assessor").post(url, {"rating": "not_started"})
+    assert response.status_code == 200
+    assert not interim.assessments.filter(measure__number=112).exists()

@@ -33,7 +33,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, NotFound, ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,6 +46,7 @@ from planwatch.reporting.services import BudgetInput, ContributionInput
 
 from .base import SLUG, WHOLE, ApiView, measure_parameter, path_parameter, query_parameter
 from .fields import NumberText, TranslatedField
+from .parsers import JSONParser
 from .serializers import ErrorSerializer, QueryErrorSerializer
 
 TEXT_LIMIT = 20_000  # as the contribution form (backoffice.forms.TEXT_LIMIT)

@@ -53,6 +53,7 @@ class TranslationsMixin:
 
 
 class VersionedForm(forms.Form):
+    # The version the person read; 0 when there was no record yet (a status, an assessment).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
@@ -168,8 +169,7 @@ class ReturnForm(VersionedForm):
     )
 
 
-class StatusForm(TranslationsMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+class StatusForm(TranslationsMixin, VersionedForm):
     status = forms.ChoiceField(label=_("Status for this round"))
     reason = forms.CharField(
         label=_("Reason (needed when you depart from the proposed status)"),
@@ -237,8 +237,7 @@ class RoundForm(forms.Form):
         return data
 
 
-class AssessmentForm(TranslationsMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+class AssessmentForm(TranslationsMixin, VersionedForm):
     rating = forms.ChoiceField(label=_("Your rating"), choices=Assessment.RATINGS)
     publish = forms.BooleanField(label=_("Publish this assessment"), required=False)
 

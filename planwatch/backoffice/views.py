@@ -50,6 +50,15 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _refused(form, error: Conflict) -> dict:
+    """Someone saved first: the form keeps what this person typed and now names the version
+    saved in the meantime (shown beside it by backoffice/_conflict.html), so that saving again,
+    after comparing, is a deliberate choice."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = error.current.version if error.current else 0
+    return {"conflict": error.current, "conflict_seen": True}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My work: a task list per role, each line a link with its count and deadline."""
@@ -137,7 +146,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
     item = _contribution_or_404(request, pk)
     plan = item.round.plan
     editable = permissions.can_edit_contribution(request.user, item)
-    conflict = None
+    refused = {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This contribution cannot be edited now."))
@@ -154,15 +163,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                     submit="submit" in request.POST,
                 )
             except Conflict as error:
-                conflict = error.current
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this contribution after you opened "
-                        "it. Nothing of yours was saved: compare both versions "
-                        "below, then save again."
-                    ),
-                )
+                refused = _refused(form, error)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -198,10 +199,10 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "budget": budget,
             "editable": editable,
-            "conflict": conflict,
             "previous": previous,
             "evidence": item.evidence.all(),
             "lines": item.budget_lines.all(),
+            **refused,
         },
     )
 
@@ -378,8 +379,9 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if current and round_.is_published
         else None
     )
+    refused = {}
     if request.method == "POST":
-        status_form, correction_form, done = _review_post(
+        status_form, correction_form, done, refused = _review_post(
             request, round_, measure, current, status_form, correction_form
         )
         if done:
@@ -403,12 +405,14 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 for c in contributions
             },
             "events": events,
+            **refused,
         },
     )
 
 
 def _review_post(request, round_, measure, current, status_form, correction_form):
-    """Handle the review page's forms: validate/return one contribution, decide or correct."""
+    """Handle the review page's forms: validate/return one contribution, decide or correct.
+    Return both forms, whether it is done, and the conflict to show, if any."""
     action = request.POST.get("action", "")
     try:
         if action in ("validate", "return"):
@@ -420,7 +424,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                 version = int(request.POST.get(f"c{item.pk}-version", "-1"))
                 services.validate_contribution(item, user=request.user, version=version)
                 messages.success(request, _("Contribution validated."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
             if form.is_valid():
                 services.return_contribution(
                     item,
@@ -429,7 +433,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     comment=form.cleaned_data["comment"],
                 )
                 messages.success(request, _("Contribution returned with your comment."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
             messages.error(request, _("Write a comment saying what needs fixing."))
         elif action == "decide":
             status_form = StatusForm(round_.plan, request.POST)
@@ -445,7 +449,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     version=data["version"],
                 )
                 messages.success(request, _("Status saved."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
         elif action == "correct" and current is not None:
             correction_form = CorrectionForm(round_.plan, request.POST)
             if correction_form.is_valid():
@@ -458,12 +462,16 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     version=data["version"],
                 )
                 messages.success(request, _("Correction published."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
         else:
             raise Http404
     except (ValueError, TypeError) as error:
         raise Http404 from error
-    except Conflict:
+    except Conflict as error:
+        if action == "decide":
+            return status_form, correction_form, False, _refused(status_form, error)
+        if action == "correct":
+            return status_form, correction_form, False, _refused(correction_form, error)
         messages.error(
             request,
             _(
@@ -471,14 +479,14 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                 "was saved; the page now shows the current version."
             ),
         )
-        return status_form, correction_form, True
+        return status_form, correction_form, True, {}
     except ValidationError as error:
         target = correction_form if action == "correct" else status_form
         if action in ("validate", "return"):
             messages.error(request, " ".join(error.messages))
         else:
             _apply_errors(target, error)
-    return status_form, correction_form, False
+    return status_form, correction_form, False, {}
 
 
 # Assessors ------------------------------------------------------------------------------------
@@ -556,6 +564,7 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
     existing = Assessment.objects.filter(
         round=round_, measure=measure, organisation_id=organisation
     ).first()
+    refused = {}
     if request.method == "POST":
         form = AssessmentForm(request.POST)
         if form.is_valid():
@@ -569,16 +578,10 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
                     rating=data["rating"],
                     commentary=form.commentary(),
                     publish=data["publish"],
-                    version=data["version"] if existing else None,
+                    version=data["version"],
                 )
-            except Conflict:
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this assessment after you opened it. "
-                        "Nothing of yours was saved; reload to see their version."
-                    ),
-                )
+            except Conflict as error:
+                refused = _refused(form, error)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -608,5 +611,6 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
             "form": form,
             "official": official,
             "existing": existing,
+            **refused,
         },
     )

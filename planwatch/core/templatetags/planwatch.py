@@ -11,7 +11,7 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from planwatch.lib import money
-from planwatch.lib.i18n import Text, current_language, translated
+from planwatch.lib.i18n import Text, current_language, languages, translated
 from planwatch.plans.models import Status
 
 register = template.Library()
@@ -71,6 +71,16 @@ def markdown(text: str | None) -> str:
 @register.filter
 def field_text(obj: object, field: str) -> str:
     return translated(obj, field).text
+
+
+@register.filter
+def every_language(obj: object, field: str) -> list[tuple[str, str, str]]:
+    """Each language's text of a translated field that has one: (code, name, text)."""
+    return [
+        (lang, get_language_info(lang)["name_translated"], text)
+        for lang in languages()
+        if (text := getattr(obj, f"{field}_{lang}", None) or "").strip()
+    ]
 
 
 @register.simple_tag
