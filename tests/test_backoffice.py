@@ -591,6 +591,34 @@ def test_a_status_conflict_keeps_the_typed_text_beside_the_saved_one(client, peo
     assert (status.narrative_en, status.version) == ("My decision", 2)
 
 
+def test_a_late_return_shows_the_contribution_now_and_keeps_the_typed_comment(
+    client, people, round_, item
+):
+    services.save_contribution(item, filled(), user=people["focal_a"], version=0, submit=True)
+    item.refresh_from_db()
+    read = item.version
+    # A colleague validates first; this coordinator's return then comes too late.
+    colleague = make_user("colleague@example.org", role="coordinator", plan=round_.plan)
+    services.validate_contribution(item, user=colleague, version=read)
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    response = as_(client, people, "coordinator").post(
+        url,
+        {
+            "action": "return",
+            "contribution": item.pk,
+            f"c{item.pk}-version": read,
+            f"c{item.pk}-comment": "Which sessions were held?",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime" in page
+    assert "validated" in _conflict_section(page)
+    assert "Which sessions were held?" in page.split('id="typed-comment-heading"', 1)[1]
+    item.refresh_from_db()
+    assert (item.state, item.review_comment) == ("validated", "")
+
+
 def test_a_correction_conflict_keeps_the_reason_beside_the_saved_status(
     client, people, round_, item
 ):

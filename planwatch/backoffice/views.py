@@ -401,7 +401,13 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "status_form": status_form,
             "correction_form": correction_form,
             "return_forms": {
-                c.pk: ReturnForm(initial={"version": c.version}, prefix=f"c{c.pk}")
+                c.pk: ReturnForm(
+                    # After a conflict the reviewer's typed comment stays in its form.
+                    initial={"version": c.version, "comment": refused.get("typed_comment", "")}
+                    if c.pk == refused.get("contribution_pk")
+                    else {"version": c.version},
+                    prefix=f"c{c.pk}",
+                )
                 for c in contributions
             },
             "events": events,
@@ -420,8 +426,12 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                 round_.contributions, pk=request.POST.get("contribution"), measure=measure
             )
             form = ReturnForm(request.POST, prefix=f"c{item.pk}")
+            version = int(request.POST.get(f"c{item.pk}-version", "-1"))
+            if version != item.version:
+                # Reviewed or changed since this page was read: show it as it is now rather
+                # than refusing a review the contribution's new state no longer allows.
+                raise Conflict(item)
             if action == "validate":
-                version = int(request.POST.get(f"c{item.pk}-version", "-1"))
                 services.validate_contribution(item, user=request.user, version=version)
                 messages.success(request, _("Contribution validated."))
                 return status_form, correction_form, True, {}
@@ -472,14 +482,18 @@ def _review_post(request, round_, measure, current, status_form, correction_form
             return status_form, correction_form, False, _refused(status_form, error)
         if action == "correct":
             return status_form, correction_form, False, _refused(correction_form, error)
-        messages.error(
-            request,
-            _(
-                "Someone else changed this after you opened the page. Nothing "
-                "was saved; the page now shows the current version."
-            ),
+        # A validation or return that came too late: the contribution as it is now, beside
+        # what this coordinator typed (kept in the form when it can still be returned).
+        return (
+            status_form,
+            correction_form,
+            False,
+            {
+                "review_conflict": error.current,
+                "contribution_pk": item.pk,
+                "typed_comment": request.POST.get(f"c{item.pk}-comment", "").strip(),
+            },
         )
-        return status_form, correction_form, True, {}
     except ValidationError as error:
         target = correction_form if action == "correct" else status_form
         if action in ("validate", "return"):
