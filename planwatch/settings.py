@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planwatch.core.context_processors.languages",
+                "planwatch.core.context_processors.site",
             ],
         },
     }
@@ -213,6 +214,15 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("PLANWATCH_STATIC_FINDERS")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Who publishes the site and where (the accessibility statement, the DCAT-AP catalogue), and the
+# live site a static copy's log-in link leads to (none when empty). PLANWATCH_STATIC_EXPORT is
+# set by publish-static while it renders pages.
+PLANWATCH_ORGANISATION = os.environ.get("PLANWATCH_ORGANISATION", "").strip()
+PLANWATCH_CONTACT_EMAIL = os.environ.get("PLANWATCH_CONTACT_EMAIL", "").strip()
+PLANWATCH_SITE_URL = os.environ.get("PLANWATCH_SITE_URL", "").strip().rstrip("/")
+PLANWATCH_LIVE_URL = os.environ.get("PLANWATCH_LIVE_URL", "").strip().rstrip("/")
+PLANWATCH_STATIC_EXPORT = False
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
