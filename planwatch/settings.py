@@ -273,4 +273,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "planwatch.plans.models.Status"},
+    # OpenAPI links between operations, for clients and schemathesis's stateful tests.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "planwatch.api.schema_links.add_links",
+    ],
 }

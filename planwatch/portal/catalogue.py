@@ -92,7 +92,7 @@ def build(plans: Iterable[Plan], base: str) -> Graph:
     graph.add((catalogue, DCTERMS.publisher, _site_publisher(graph, base)))
     graph.add((catalogue, DCTERMS.license, _licence(graph)))
     for code in LANGUAGE_CODES.values():
-        graph.add((catalogue, DCTERMS.language, _concept(graph, LANGUAGES[code], DCTERMS.LinguisticSystem)))
+        graph.add((catalogue, DCTERMS.language, _language(graph, code)))
     for plan in plans:
         graph.add((catalogue, DCAT.dataset, _dataset(graph, plan, base)))
     return graph
@@ -125,8 +125,7 @@ def _dataset(graph: Graph, plan: Plan, base: str) -> URIRef:
             graph.add((concept, SKOS.prefLabel, Literal(label, lang=code)))
         graph.add((dataset, DCAT.theme, concept))
     for code, _name in settings.LANGUAGES:
-        language = LANGUAGES[LANGUAGE_CODES[code]]
-        graph.add((dataset, DCTERMS.language, _concept(graph, language, DCTERMS.LinguisticSystem)))
+        graph.add((dataset, DCTERMS.language, _language(graph, LANGUAGE_CODES[code])))
     landing = _url(base, "portal:data", plan.slug)
     graph.add((dataset, DCAT.landingPage, _document(graph, landing)))
     if contact := _contact(graph):
@@ -168,7 +167,8 @@ def _distribution(graph: Graph, url: str, landing: str, fmt: str, title, text) -
     graph.add((distribution, DCAT.accessURL, _concept(graph, URIRef(landing), RDFS.Resource)))
     graph.add((distribution, DCAT.downloadURL, _concept(graph, URIRef(url), RDFS.Resource)))
     code, media_type = FILE_TYPE[fmt]
-    graph.add((distribution, DCTERMS.format, _concept(graph, FILE_TYPES[code], DCTERMS.MediaTypeOrExtent)))
+    file_type = _concept(graph, FILE_TYPES[code], DCTERMS.MediaTypeOrExtent)
+    graph.add((distribution, DCTERMS.format, file_type))
     graph.add((distribution, DCAT.mediaType, _concept(graph, IANA[media_type], DCTERMS.MediaType)))
     graph.add((distribution, DCTERMS.license, _licence(graph)))
     return distribution
@@ -182,6 +182,10 @@ def _url(base: str, name: str, *args) -> str:
 def _concept(graph: Graph, node: URIRef, kind: URIRef) -> URIRef:
     graph.add((node, RDF.type, kind))
     return node
+
+
+def _language(graph: Graph, code: str) -> URIRef:
+    return _concept(graph, LANGUAGES[code], DCTERMS.LinguisticSystem)
 
 
 def _document(graph: Graph, url: str) -> URIRef:
