@@ -313,7 +313,7 @@ def test_contributions_by_role(case, target, fresh, targets, tokens):
 
 # Stateful: sequences of requests that follow the schema's links --------------------------------
 
-STATEFUL = hypothesis.settings(SETTINGS, max_examples=15, stateful_step_count=6)
+STATEFUL = hypothesis.settings(SETTINGS, max_examples=30, stateful_step_count=8)
 
 
 def test_the_schema_links_operations():
