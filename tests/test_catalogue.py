@@ -33,7 +33,7 @@ def shapes_file() -> Path | None:
 
 @pytest.fixture
 def served(client, nap, settings):
-    settings.PLANWATCH_SITE_URL = SITE
+    settings.SITE_URL = SITE
     settings.PLANWATCH_ORGANISATION = "Instituut voor de gelijkheid van vrouwen en mannen"
     settings.PLANWATCH_CONTACT_EMAIL = "opendata@example.org"
     response = client.get("/catalog.ttl")
@@ -108,7 +108,7 @@ def test_every_download_is_a_distribution(client, served):
 
 
 def test_addresses_follow_the_request_without_the_setting(client, nap, settings):
-    settings.PLANWATCH_SITE_URL = ""
+    settings.SITE_URL = ""
     graph = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
     assert (URIRef("http://testserver/catalog"), DCAT.dataset, None) in graph
     assert (None, DCTERMS.title, Literal("Planwatch open data", lang="en")) in graph

@@ -1,17 +1,22 @@
 """The NAP 2021-2025 as the interim report gives it: structure, figures, budgets, own words."""
 
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
+from django.db.models import Q
+from modeltranslation.translator import translator
 
+from planwatch.actors.models import Actor, Government
 from planwatch.datasets.loader import NAP_DATASET
+from planwatch.datasets.reader import LANGUAGES
 from planwatch.indicators.models import Indicator
-from planwatch.plans.models import Section
+from planwatch.plans.models import Framework, Measure, Plan, Provision, Section, Tag
 from planwatch.reporting import stats
-from planwatch.reporting.models import Round
+from planwatch.reporting.models import BudgetLine, MeasureStatus, PublishedBudgetTotal, Round
 
 REPORT = Path(__file__).resolve().parents[2] / "shared" / "sources"
 REPORT = REPORT / "nap-2021-2025-interim-report.nl.txt"
@@ -134,13 +139,13 @@ def test_indicators(nap):
     assert "judicial_district" in msa.dimensions
 
 
-# Twelve words in a row shared with the report are allowed only inside quotation marks (the
-# title of a publication) or in these names of laws and lists of governments.
+# Twelve words in a row shared with the report are allowed only inside quotation marks of any of
+# our languages (the title of a publication) or in these names of laws and lists of governments.
 NAMES = (
     "wet van 22 mei 2014 ter bestrijding van seksisme in de openbare ruimte",
     "de fwb het waals gewest het brussels hoofdstedelijk gewest en de cocof",
 )
-QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|(?<!\w)['‘][^'’]*['’](?!\w)")
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|„[^“]*“|«[^»]*»|(?<!\w)['‘][^'’]*['’](?!\w)")
 
 
 def _words(text: str) -> list[str]:
@@ -168,3 +173,84 @@ def test_descriptions_are_in_our_own_words():
                     if tuple(words[i : i + 12]) in runs:
                         copied.append((measure["number"], " ".join(words[i : i + 12])))
     assert not copied, sorted({number for number, _run in copied})
+
+
+def _shown_records(plan: Plan):
+    """(kind, name, record) for every record of the plan whose texts the portal, reports,
+    exports and API show. (Headline figures have no text of their own: their labels are
+    interface strings.)"""
+    measures = Measure.objects.filter(plan=plan)
+    actors = Actor.objects.filter(
+        Q(measure_roles__measure__plan=plan)
+        | Q(coordinated_plans=plan)
+        | Q(budget_lines__plan=plan)
+    ).distinct()
+    frameworks = Framework.objects.filter(provisions__measures__plan=plan).distinct()
+    budget_governments = BudgetLine.objects.filter(plan=plan).values("government")
+    yield "plan", plan.slug, plan
+    for r in Round.objects.filter(plan=plan):
+        yield "round", r.slug, r
+    for s in Section.objects.filter(plan=plan):
+        yield "section", s.code, s
+    for m in measures:
+        yield "measure", m.number, m
+    for st in MeasureStatus.objects.filter(measure__plan=plan).select_related("measure", "round"):
+        yield "status", f"of measure {st.measure.number} in {st.round.slug}", st
+    for b in BudgetLine.objects.filter(plan=plan).select_related("government", "measure"):
+        about = f"measure {b.measure.number}" if b.measure else b.government.code
+        yield "budget line", f"{b.year} {about} {b.amount}", b
+    for t in PublishedBudgetTotal.objects.filter(plan=plan):
+        yield "published total", f"{t.level or 'all'} {t.year}-{t.to_year}", t
+    for i in Indicator.objects.filter(plan=plan):
+        yield "indicator", i.code, i
+    for f in frameworks:
+        yield "framework", f.slug, f
+    for p in Provision.objects.filter(framework__in=frameworks).select_related("framework"):
+        yield "provision", f"{p.framework.slug} {p.code}", p
+    for a in actors:
+        yield "actor", a.slug, a
+    for g in Government.objects.filter(Q(actors__in=actors) | Q(pk__in=budget_governments)):
+        yield "government", g.code, g
+    for t in Tag.objects.filter(measures__plan=plan).distinct():
+        yield "tag", t.slug, t
+
+
+def missing_languages(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
+    """(kind, name, field, languages) for every shown text filled in some language but not in
+    all; a text left out in every language (an actor without an abbreviation) is not shown."""
+    missing = []
+    seen = set()
+    for kind, name, obj in _shown_records(plan):
+        if (type(obj), obj.pk) in seen:
+            continue
+        seen.add((type(obj), obj.pk))
+        for field in translator.get_options_for_model(type(obj)).fields:
+            texts = {lang: (getattr(obj, f"{field}_{lang}") or "").strip() for lang in LANGUAGES}
+            absent = [lang for lang, text in texts.items() if not text]
+            if absent and len(absent) < len(LANGUAGES):
+                missing.append((kind, str(name), field, absent))
+    return missing
+
+
+def test_every_shown_text_of_the_nap_exists_in_every_language(nap):
+    missing = missing_languages(nap)
+    counts = Counter(
+        (kind, field, lang) for kind, _name, field, absent in missing for lang in absent
+    )
+    lines = [f"{kind} {field} in {lang}: {n}" for (kind, field, lang), n in sorted(counts.items())]
+    lines += ["", *(f"{k} {n} {f}: {', '.join(a)}" for k, n, f, a in missing)]
+    assert not missing, "texts missing a language (kind, field, language: count):\n" + "\n".join(
+        lines
+    )
+
+
+def test_a_text_missing_a_language_is_reported(nap):
+    measure = Measure.objects.get(plan=nap, number=2)
+    measure.description_de = ""
+    measure.save()
+    indicator = Indicator.objects.get(plan=nap, code="zsg-registrations")
+    indicator.source_fr = None
+    indicator.save()
+    missing = missing_languages(nap)
+    assert ("measure", "2", "description", ["de"]) in missing
+    assert ("indicator", "zsg-registrations", "source", ["fr"]) in missing

@@ -225,6 +225,15 @@ def test_missing_translations_fall_back_visibly(nap):
     assert "(affiché en : néerlandais)" in html
 
 
+@pytest.mark.parametrize(("lang", "mark"), [("fr", "(affiché en :"), ("de", "(angezeigt auf:")])
+def test_the_nap_reports_need_no_fallback(nap, interim_html, lang, mark):
+    # Every text of the NAP exists in French and German: nothing is shown in another language.
+    text = html_text(interim_html(lang))
+    fallbacks = re.findall(r"[^.;]{0,80}\(\w+ \d+\)\.? " + re.escape(mark), text)
+    count = text.count(mark)
+    assert count == 0, f"{count} texts shown in another language, such as: {fallbacks[:10]}"
+
+
 def test_budget_report_totals_equal_the_dashboard(nap):
     totals = stats.budget_totals(nap)
     document = docx_of(generate(nap, "budget", "en", "docx"))

@@ -239,4 +239,4 @@ def _contact(graph: Graph) -> BNode | None:
 
 def public_base(request) -> str:
     """The site's public address: the setting, else the address the request came to."""
-    return settings.PLANWATCH_SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")

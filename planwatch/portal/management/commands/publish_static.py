@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="folder to write into")
         parser.add_argument(
             "--base-url",
-            default=settings.PLANWATCH_SITE_URL,
+            default=settings.SITE_URL,
             help="the address the site will be served from, e.g. https://planwatch.example.org "
             "(default: PLANWATCH_SITE_URL); the DCAT-AP catalogue is written only with it",
         )
