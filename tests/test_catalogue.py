@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
 from planwatch.documents.exports import FORMATS, SOURCES
 
@@ -54,48 +54,49 @@ def test_json_ld_says_the_same(client, served):
 
 def test_the_plan_is_a_dataset_in_four_languages(served):
     catalogue = URIRef(f"{SITE}/catalog")
-    assert (catalogue, RDF.type, DCAT.Catalog) in served
-    assert (catalogue, DCAT.dataset, DATASET) in served
-    assert set(texts(served, catalogue, DCTERMS.title)) == LANGUAGES
-    titles = texts(served, DATASET, DCTERMS.title)
+    assert (catalogue, ns.RDF.type, ns.DCAT.Catalog) in served
+    assert (catalogue, ns.DCAT.dataset, DATASET) in served
+    assert set(texts(served, catalogue, ns.DCTERMS.title)) == LANGUAGES
+    titles = texts(served, DATASET, ns.DCTERMS.title)
     assert set(titles) == LANGUAGES
     assert titles["fr"] != titles["nl"]
-    descriptions = texts(served, DATASET, DCTERMS.description)
+    descriptions = texts(served, DATASET, ns.DCTERMS.description)
     assert set(descriptions) == LANGUAGES
     assert len(set(descriptions.values())) == 4  # translated, not copied
-    publisher = served.value(DATASET, DCTERMS.publisher)
-    assert texts(served, publisher, FOAF.name)["nl"].startswith("Instituut voor de gelijkheid")
-    site_publisher = served.value(catalogue, DCTERMS.publisher)
-    assert str(served.value(site_publisher, FOAF.name)).startswith("Instituut voor de gelijkheid")
-    period = served.value(DATASET, DCTERMS.temporal)
-    assert str(served.value(period, DCAT.startDate)) == "2021-01-01"
-    assert str(served.value(period, DCAT.endDate)) == "2025-12-31"
-    themes = {str(t).rsplit("/", 1)[1] for t in served.objects(DATASET, DCAT.theme)}
+    publisher = served.value(DATASET, ns.DCTERMS.publisher)
+    institute = "Instituut voor de gelijkheid"
+    assert texts(served, publisher, ns.FOAF.name)["nl"].startswith(institute)
+    site_publisher = served.value(catalogue, ns.DCTERMS.publisher)
+    assert str(served.value(site_publisher, ns.FOAF.name)).startswith(institute)
+    period = served.value(DATASET, ns.DCTERMS.temporal)
+    assert str(served.value(period, ns.DCAT.startDate)) == "2021-01-01"
+    assert str(served.value(period, ns.DCAT.endDate)) == "2025-12-31"
+    themes = {str(t).rsplit("/", 1)[1] for t in served.objects(DATASET, ns.DCAT.theme)}
     assert themes == {"SOCI", "GOVE", "JUST"}
-    for theme in served.objects(DATASET, DCAT.theme):
-        assert set(texts(served, theme, SKOS.prefLabel)) == LANGUAGES
-    contact = served.value(DATASET, DCAT.contactPoint)
+    for theme in served.objects(DATASET, ns.DCAT.theme):
+        assert set(texts(served, theme, ns.SKOS.prefLabel)) == LANGUAGES
+    contact = served.value(DATASET, ns.DCAT.contactPoint)
     assert contact is not None
     assert URIRef("mailto:opendata@example.org") in set(served.objects(contact, None))
     assert (
         DATASET,
-        DCAT.landingPage,
+        ns.DCAT.landingPage,
         URIRef(f"{SITE}/nl/plans/nap-2021-2025/data/"),
     ) in served
 
 
 def test_every_download_is_a_distribution(client, served):
-    distributions = set(served.objects(DATASET, DCAT.distribution))
+    distributions = set(served.objects(DATASET, ns.DCAT.distribution))
     assert len(distributions) == len(SOURCES) * len(FORMATS) + 1  # and the data package
     licence = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
     media = set()
     for distribution in distributions:
-        url = str(served.value(distribution, DCAT.downloadURL))
+        url = str(served.value(distribution, ns.DCAT.downloadURL))
         assert url.startswith(f"{SITE}/nl/plans/nap-2021-2025/downloads/")
-        assert set(texts(served, distribution, DCTERMS.title)) == LANGUAGES
-        assert set(texts(served, distribution, DCTERMS.description)) == LANGUAGES
-        assert (distribution, DCTERMS.license, licence) in served
-        media.add(str(served.value(distribution, DCAT.mediaType)).split("media-types/")[1])
+        assert set(texts(served, distribution, ns.DCTERMS.title)) == LANGUAGES
+        assert set(texts(served, distribution, ns.DCTERMS.description)) == LANGUAGES
+        assert (distribution, ns.DCTERMS.license, licence) in served
+        media.add(str(served.value(distribution, ns.DCAT.mediaType)).split("media-types/")[1])
         # The address is one the portal answers.
         response = client.get(urlsplit(url).path)
         assert response.status_code == 200, url
@@ -110,8 +111,8 @@ def test_every_download_is_a_distribution(client, served):
 def test_addresses_follow_the_request_without_the_setting(client, nap, settings):
     settings.SITE_URL = ""
     graph = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
-    assert (URIRef("http://testserver/catalog"), DCAT.dataset, None) in graph
-    assert (None, DCTERMS.title, Literal("Planwatch open data", lang="en")) in graph
+    assert (URIRef("http://testserver/catalog"), ns.DCAT.dataset, None) in graph
+    assert (None, ns.DCTERMS.title, Literal("Planwatch open data", lang="en")) in graph
 
 
 @pytest.mark.parametrize("contact", ["opendata@example.org", ""])
