@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planwatch.core.context_processors.languages",
+                "planwatch.core.context_processors.site",
             ],
         },
     }
@@ -306,6 +307,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Who publishes the site (the accessibility statement, the DCAT-AP catalogue, whose addresses
+# start with SITE_URL), and the live site a static copy's log-in link leads to (none when
+# empty). PLANWATCH_STATIC_EXPORT is set by publish-static while it renders pages.
+PLANWATCH_ORGANISATION = os.environ.get("PLANWATCH_ORGANISATION", "").strip()
+PLANWATCH_CONTACT_EMAIL = os.environ.get("PLANWATCH_CONTACT_EMAIL", "").strip()
+PLANWATCH_LIVE_URL = os.environ.get("PLANWATCH_LIVE_URL", "").strip().rstrip("/")
+PLANWATCH_STATIC_EXPORT = False
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("PLANWATCH_SSL_REDIRECT", default=True)
@@ -363,4 +372,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "planwatch.plans.models.Status"},
+    # OpenAPI links between operations, for clients and schemathesis's stateful tests.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "planwatch.api.schema_links.add_links",
+    ],
 }

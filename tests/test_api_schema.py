@@ -105,7 +105,7 @@ ANSWERS = [
     ("/api/v1/me/", 200),
     (NAP + "measures/?page_size=1000", 200),
     (NAP + "measures/?pillar=abc", 400),
-    (NAP + "statuses/?round=nope", 400),
+    (NAP + "statuses/?round=nope", 404),
     (NAP + "budget-lines/?year=x", 400),
     (NAP + "measures/999/", 404),
     (NAP + "rounds/nope/", 404),

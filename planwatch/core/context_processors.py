@@ -25,3 +25,10 @@ def languages(request: HttpRequest) -> dict:
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+def site(request: HttpRequest) -> dict:
+    """Whether the page is rendered for a static copy (publish-static), which has no log-in of
+    its own, and where the live site's log-in page is, if there is one."""
+    live = settings.PLANWATCH_LIVE_URL
+    return {"static_export": settings.PLANWATCH_STATIC_EXPORT, "live_site_url": live}
