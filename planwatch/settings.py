@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "planwatch.backoffice",
     "planwatch.portal",
     "planwatch.api",
+    "planwatch.translations",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,6 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "plan", "actor"]
+    list_display = ["user", "kind", "plan", "actor", "language"]
     list_filter = ["kind", "plan"]
     autocomplete_fields = ["user", "actor"]

@@ -915,8 +915,11 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
     if problems:
         raise DatasetError(problems)
     dataset = check_dataset(data)
+    from planwatch.translations.services import record_dataset  # imports import this module
+
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
+        record_dataset(Plan.objects.get(slug=dataset.plan["slug"]))  # where translations came from
         if dry_run:
             transaction.set_rollback(True)
     return summary
