@@ -396,3 +396,24 @@ def test_the_export_download_per_role(client, nap, focal_a):
     assert response.status_code == 200
     assert read_exchange(response.content).target == "fr"
     assert client.get(url, {**query, "lang": "de"}).status_code == 404
+
+
+# Breakdown labels --------------------------------------------------------------------------
+
+
+def test_breakdown_labels_are_shown_in_the_page_language(client, nap):
+    url = "/{}/plans/nap-2021-2025/indicators/zsg-centres-opened/"
+    french = client.get(url.format("fr")).content.decode()
+    assert "Liège" in french and "Luik" not in french
+    german = client.get(url.format("de")).content.decode()
+    assert "Lüttich" in german and "Luik" not in german
+    assert "Luik" in client.get(url.format("nl")).content.decode()
+
+
+def test_breakdown_labels_are_in_the_exports(client, nap):
+    response = client.get("/fr/plans/nap-2021-2025/downloads/observations.csv")
+    text = response.content.decode("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert {"breakdown_nl", "breakdown_fr", "breakdown_de", "breakdown_en"} <= set(header)
+    luik = next(line for line in text.splitlines() if "Luik" in line)
+    assert "Liège" in luik and "Lüttich" in luik

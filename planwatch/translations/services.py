@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,9 +50,12 @@ def default_source() -> str:
 
 
 def records_of(plan: Plan) -> Records:
+    """The records of the plan's texts, with those of the frameworks it shares with other
+    plans (a provision's record belongs to whichever plan translated it last)."""
+    shared = Q(unit__startswith="framework.") | Q(unit__startswith="provision.")
     return {
         (r.unit, r.language): r
-        for r in TranslationRecord.objects.filter(plan=plan).select_related("user")
+        for r in TranslationRecord.objects.filter(Q(plan=plan) | shared).select_related("user")
     }
 
 

@@ -211,5 +211,11 @@ def dimension_label(code: str) -> str:
 
 
 @register.filter
+def breakdown(indicator, dims: dict) -> str:
+    """An observation's breakdown in the page's language: {{ indicator|breakdown:obs.dims }}."""
+    return indicator.breakdown(dims)
+
+
+@register.filter
 def split(text: str) -> list[str]:
     return text.split()
