@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from planwatch.accounts.models import Role
 from planwatch.plans.models import Measure
-from planwatch.reporting.models import Event
+from planwatch.reporting.models import Event, MeasureStatus, Round
 from planwatch.translations import services
 from planwatch.translations.exchange import read_exchange
 from planwatch.translations.models import TranslationRecord
@@ -215,7 +215,7 @@ def test_a_broken_or_foreign_xliff_gets_a_clear_error_and_changes_nothing(nap, t
     assert snapshot(nap) == before
 
 
-def test_a_file_for_the_source_language_or_another_plan_is_refused(nap, tmp_path):
+def test_a_file_for_the_source_language_or_another_plan_is_refused(nap, tmp_path, english):
     path = export(tmp_path)
     data = path.read_text()
     path.write_text(data.replace('target-language="fr"', 'target-language="nl"'))
@@ -261,7 +261,7 @@ def test_a_coordinator_translates_every_language_but_never_the_source(nap, coord
     assert (record.origin, record.user) == (TranslationRecord.Origin.FORM, coordinator)
 
 
-def test_a_translator_cannot_import_into_another_language(nap, tmp_path):
+def test_a_translator_cannot_import_into_another_language(nap, tmp_path, english):
     user = translator(nap, "fr")
     preview = services.import_file(export(tmp_path, lang="de"), nap, user)
     assert preview.errors == ["You may not translate this plan's texts into de."]
@@ -383,7 +383,10 @@ def test_an_uploaded_broken_file_shows_its_error(client, nap, coordinator, tmp_p
     file.name = "broken.xlf"
     response = client.post(upload, {"file": file})
     assert response.status_code == 200
-    assert "not a readable XLIFF file" in response.context["preview"].errors[0]
+    assert response.context["preview"].errors == [
+        "Het bestand is geen leesbaar XLIFF-bestand (Couldn't find end of Start Tag trans-unit "
+        "line 1, line 1, column 66)."
+    ]
 
 
 def test_the_export_download_per_role(client, nap, focal_a):
@@ -417,3 +420,40 @@ def test_breakdown_labels_are_in_the_exports(client, nap):
     assert {"breakdown_nl", "breakdown_fr", "breakdown_de", "breakdown_en"} <= set(header)
     luik = next(line for line in text.splitlines() if "Luik" in line)
     assert "Liège" in luik and "Lüttich" in luik
+
+
+def test_the_coordinator_sees_published_texts_lacking_a_language(client, nap, coordinator):
+    status = MeasureStatus.objects.filter(
+        measure__plan=nap, round__state=Round.State.PUBLISHED
+    ).first()
+    MeasureStatus.objects.filter(pk=status.pk).update(narrative_de="")
+    gaps = services.overview(nap).published_gaps
+    assert [(unit.key, lacking) for unit, lacking in gaps] == [
+        (f"status.{status.pk}.narrative", ["de"])
+    ]
+    client.force_login(coordinator)
+    assert 'id="published-gaps"' in client.get(status_url()).content.decode()
+    client.force_login(translator(nap, "de"))
+    assert 'id="published-gaps"' not in client.get(status_url()).content.decode()
+
+
+def test_a_validated_narrative_written_in_french_is_translated_into_dutch(nap, coordinator):
+    from planwatch.reporting.models import Contribution
+
+    status = MeasureStatus.objects.filter(measure__plan=nap).select_related("measure").first()
+    actor = status.measure.actors.first()
+    contribution = Contribution.objects.create(
+        round=status.round,
+        measure=status.measure,
+        actor=actor,
+        state=Contribution.State.VALIDATED,
+        narrative_fr="Le centre a ouvert.",
+    )
+    key = f"contribution.{contribution.pk}.narrative"
+    rows = services.overview(nap, language="nl", group="contributions").rows
+    assert [(r.unit.key, r.state, r.source) for r in rows] == [(key, "missing", "fr")]
+    assert services.save_translation(nap, key, "nl", "Het centrum is open.", user=coordinator)
+    with pytest.raises(services.TranslationRefused):  # the French original stays as written
+        services.save_translation(nap, key, "fr", "Autre texte", user=coordinator)
+    contribution.refresh_from_db()
+    assert (contribution.narrative_nl, contribution.version) == ("Het centrum is open.", 1)

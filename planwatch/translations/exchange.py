@@ -113,6 +113,9 @@ def write_xlsx(plan: str, source: str, target: str, units: list[OutUnit]) -> byt
         cell.font = Font(bold=True)
     for item in units:
         sheet.append([item.key, fingerprint(item.source), item.name, item.source, item.target])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # a text, never a formula a spreadsheet would run
     for column, width in zip("ABCDE", (24, 18, 36, 70, 70), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):

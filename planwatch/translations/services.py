@@ -59,9 +59,19 @@ def records_of(plan: Plan) -> Records:
     }
 
 
+def origin_language(unit: Unit, records: Records, source: str) -> str:
+    """The language the unit was written in: ``source`` when it holds the text, unless that text
+    is itself a translation (a narrative written in French and translated into Dutch)."""
+    language = unit.source_language(source)
+    record = records.get((unit.key, language))
+    if record is not None and unit.texts.get(record.source_language):
+        return record.source_language
+    return language
+
+
 def state_of(unit: Unit, language: str, records: Records, source: str) -> str | None:
     """The unit's state in ``language``; None for its source language and empty units."""
-    origin = unit.source_language(source)
+    origin = origin_language(unit, records, source)
     if not origin or language == origin:
         return None
     if not unit.texts.get(language, "").strip():
@@ -127,7 +137,7 @@ def overview(
             ):
                 record = records.get((unit.key, code))
                 result.rows.append(
-                    Row(unit, code, unit_state, record, unit.source_language(source))
+                    Row(unit, code, unit_state, record, origin_language(unit, records, source))
                 )
         if lacking and unit.published:
             result.published_gaps.append((unit, lacking))
@@ -248,19 +258,17 @@ def save_translation(
     unit = find(plan, key)
     if unit is None:
         raise TranslationRefused(_("This text is not one of this plan's texts."))
-    origin_language = unit.source_language(source or default_source())
-    if language == origin_language or language not in languages():
+    records = records_of_unit(unit)
+    written_in = origin_language(unit, records, source or default_source())
+    if language == written_in or language not in languages():
         raise TranslationRefused(
             _("This is the text's source language: it is changed where the text is written.")
         )
     text = text.strip()
     old = unit.texts.get(language, "")
-    records = records_of_unit(unit, language)
-    if text == old.strip() and state_of(unit, language, records, origin_language) != (
-        State.OUTDATED
-    ):
+    if text == old.strip() and state_of(unit, language, records, written_in) != (State.OUTDATED):
         return False
-    source_text = unit.texts[origin_language].strip()
+    source_text = unit.texts[written_in].strip()
     origin = (
         TranslationRecord.Origin.COPIED if text == source_text else TranslationRecord.Origin.FORM
     )
@@ -268,7 +276,7 @@ def save_translation(
         if text != old:
             _write(unit, language, text, "translations.form")
         if text:
-            _record(plan, unit, language, origin_language, origin, user)
+            _record(plan, unit, language, written_in, origin, user)
         else:
             TranslationRecord.objects.filter(unit=unit.key, language=language).delete()
         Event.objects.create(
@@ -281,11 +289,8 @@ def save_translation(
     return True
 
 
-def records_of_unit(unit: Unit, language: str) -> Records:
-    return {
-        (r.unit, r.language): r
-        for r in TranslationRecord.objects.filter(unit=unit.key, language=language)
-    }
+def records_of_unit(unit: Unit) -> Records:
+    return {(r.unit, r.language): r for r in TranslationRecord.objects.filter(unit=unit.key)}
 
 
 # Translation files ----------------------------------------------------------------------------
@@ -336,6 +341,7 @@ def preview_import(file: Any, plan: Plan, user: Any = None) -> ImportPreview:
         preview.errors.append(exc.message)
         return preview
     units = {unit.key: unit for unit in collect(plan)}
+    records = records_of(plan)
     seen: set[str] = set()
     for item in exchange.units:
         unit = units.get(item.key)
@@ -355,6 +361,12 @@ def preview_import(file: Any, plan: Plan, user: Any = None) -> ImportPreview:
         source_text = unit.texts.get(exchange.source, "")
         if fingerprint(source_text) != (item.fingerprint or fingerprint(item.source)):
             preview.stale.append((unit.key, unit.name))
+            continue
+        if exchange.target == origin_language(unit, records, exchange.source):
+            preview.errors.append(
+                _("%(where)s: %(key)s was written in %(language)s; a translation never changes it.")
+                % {"where": item.where, "key": item.key, "language": exchange.target}
+            )
             continue
         new, old = (item.target or "").strip(), unit.texts.get(exchange.target, "")
         if not new or new == old.strip():
@@ -408,12 +420,12 @@ def record_dataset(plan: Plan) -> int:
     now = timezone.now()
     new, changed = [], []
     for unit in collect(plan):
-        origin_language = unit.source_language(source)
-        if not origin_language:
+        written_in = unit.source_language(source)
+        if not written_in:
             continue
-        digest = fingerprint(unit.texts[origin_language])
+        digest = fingerprint(unit.texts[written_in])
         for code in languages():
-            if code == origin_language or not unit.texts.get(code):
+            if code == written_in or not unit.texts.get(code):
                 continue
             record = records.get((unit.key, code))
             if record is None:
@@ -422,7 +434,7 @@ def record_dataset(plan: Plan) -> int:
                         plan=plan,
                         unit=unit.key,
                         language=code,
-                        source_language=origin_language,
+                        source_language=written_in,
                         source_fingerprint=digest,
                         origin=TranslationRecord.Origin.DATASET,
                         at=now,
@@ -431,7 +443,7 @@ def record_dataset(plan: Plan) -> int:
             elif record.source_fingerprint != fingerprint(
                 unit.texts.get(record.source_language, "")
             ):
-                record.source_language = origin_language
+                record.source_language = written_in
                 record.source_fingerprint = digest
                 record.origin = TranslationRecord.Origin.DATASET
                 record.user = None

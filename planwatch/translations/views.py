@@ -92,7 +92,8 @@ def edit(request: HttpRequest, plan: str, key: str, lang: str) -> HttpResponse:
     unit = find(plan_obj, key)
     if unit is None:
         raise Http404
-    source = unit.source_language(services.default_source())
+    records = services.records_of_unit(unit)
+    source = services.origin_language(unit, records, services.default_source())
     if lang == source:
         raise PermissionDenied
     form = TranslationForm(request.POST or None, initial={"text": unit.texts.get(lang, "")})
@@ -106,7 +107,7 @@ def edit(request: HttpRequest, plan: str, key: str, lang: str) -> HttpResponse:
         else:
             messages.success(request, _("Translation saved."))
             return redirect(reverse("translations:status", kwargs={"plan": plan_obj.slug}))
-    record = services.records_of_unit(unit, lang).get((unit.key, lang))
+    record = records.get((unit.key, lang))
     return render(
         request,
         "translations/edit.html",
@@ -118,7 +119,7 @@ def edit(request: HttpRequest, plan: str, key: str, lang: str) -> HttpResponse:
             "source": source,
             "source_name": dict(settings.LANGUAGES)[source],
             "source_text": unit.texts[source],
-            "state": services.state_of(unit, lang, services.records_of_unit(unit, lang), source),
+            "state": services.state_of(unit, lang, records, source),
             "record": record,
             "form": form,
         },
