@@ -76,7 +76,7 @@ def status(request: HttpRequest, plan: str) -> HttpResponse:
             "states": services.State.choices,
             "allowed": allowed,
             "coordinator": permissions.can_manage_rounds(request.user, plan_obj),
-            "export_form": ExportForm(allowed=language_choices(allowed)),
+            "export_form": ExportForm(allowed=_export_languages(allowed)),
             "upload_form": UploadForm(),
         },
     )
@@ -130,19 +130,22 @@ def edit(request: HttpRequest, plan: str, key: str, lang: str) -> HttpResponse:
 def export(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = _plan(request, plan)
     allowed = permissions.translation_languages(request.user, plan_obj)
-    form = ExportForm(request.GET, allowed=language_choices(allowed))
+    form = ExportForm(request.GET, allowed=_export_languages(allowed))
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
     source = services.default_source()
-    if data["lang"] == source:
-        raise Http404
     content = services.export_file(plan_obj, source, data["lang"], data["only"], data["format"])
     content_type, extension = CONTENT_TYPES[data["format"]]
     response = HttpResponse(content, content_type=content_type)
     name = f"{plan_obj.slug}-{source}-{data['lang']}-{data['only']}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _export_languages(allowed: set[str]) -> list[tuple[str, str]]:
+    """The languages the user may translate into, the source language excepted."""
+    return language_choices(allowed - {services.default_source()})
 
 
 # Uploads: kept in the data folder until confirmed, named after the user --------------------
