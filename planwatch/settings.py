@@ -21,6 +21,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number of at least 0; anything else stops start-up with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -152,9 +164,18 @@ AXES_COOLOFF_TIME = "planwatch.accounts.lockout.cool_off"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# "Victim@…" and "victim@…" are one account with one failure count.
+AXES_USERNAME_CALLABLE = "planwatch.accounts.lockout.username"
+# Behind a reverse proxy every request comes from the proxy's address: with the number of trusted
+# proxies set, the client's own address is read from X-Forwarded-For (never without it).
+TRUSTED_PROXIES = env_count("PLANWATCH_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "planwatch.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Every answer to a password-reset request takes at least this long, so that sending the e-mail
+# to a known address cannot be told from an unknown one by timing (planwatch.accounts.throttle).
+PASSWORD_RESET_ANSWER_SECONDS = 1.0
 SESSION_COOKIE_AGE = int(os.environ.get("PLANWATCH_SESSION_HOURS", "8")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
@@ -170,6 +191,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "planwatch@localhost")
+# The address people reach Planwatch at, for links in e-mails (without it they give the path).
+SITE_URL = os.environ.get("PLANWATCH_SITE_URL", "").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -30,6 +30,8 @@ def _fast_test_settings(settings):
     # Tests read static files from the apps, without collectstatic, and hash test passwords
     # quickly (tests/test_accounts.py checks the real Argon2 set-up).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Password-reset answers are not padded in time (tests/test_accounts.py checks the padding).
+    settings.PASSWORD_RESET_ANSWER_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -91,6 +91,8 @@ def test_a_token_authenticates_and_records_its_use(client, alice_client, alice):
     data = response.json()
     assert data["email"] == "alice@example.org"
     assert data["token"]["name"] == "export script"
+    expires = dt.datetime.fromisoformat(data["token"]["expires_at"])
+    assert abs(expires - (timezone.now() + dt.timedelta(days=365))) < dt.timedelta(minutes=1)
     token = ApiToken.objects.get(user=alice)
     assert token.last_used_at is not None
     assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
@@ -223,3 +225,60 @@ def test_the_admin_lists_tokens_without_keys(admin_client, alice):
     )
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_at <= timezone.now()
+
+
+# Expiry ---------------------------------------------------------------------------------------
+
+
+def test_a_token_lasts_a_year_unless_a_shorter_time_is_chosen(alice_client, alice):
+    _create(alice_client, "yearly")
+    response = alice_client.post(PAGE, {"name": "monthly", "days": "30"})
+    assert response.status_code == 200 and response.context["new_key"]
+    now = timezone.now()
+    yearly = ApiToken.objects.get(name="yearly")
+    monthly = ApiToken.objects.get(name="monthly")
+    assert abs(yearly.expires_at - (now + dt.timedelta(days=365))) < dt.timedelta(minutes=1)
+    assert abs(monthly.expires_at - (now + dt.timedelta(days=30))) < dt.timedelta(minutes=1)
+    page = alice_client.get(PAGE).content.decode()
+    assert "Expires" in page
+    assert yearly.expires_at.strftime("%Y") in page
+
+
+@pytest.mark.parametrize("days", ["0", "366", "3650", "soon"])
+def test_a_lifetime_outside_the_choices_is_refused(alice_client, alice, days):
+    response = alice_client.post(PAGE, {"name": "forever", "days": days})
+    assert response.status_code == 200
+    assert not response.context["new_key"]
+    assert "Select a valid choice" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_an_expired_token_is_refused_with_a_clear_message(client, alice):
+    token, key = ApiToken.issue(alice, "old script", days=30)
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    response = client.get(ME, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("This API token expired on ")
+    assert client.get("/api/v1/plans/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_expired_tokens_are_listed_as_expired_and_do_not_count_towards_the_limit(
+    alice_client, alice
+):
+    for number in range(ApiToken.MAX_ACTIVE_PER_USER):
+        ApiToken.issue(alice, f"token {number}")
+    ApiToken.objects.filter(name="token 0").update(expires_at=timezone.now() - dt.timedelta(days=1))
+    assert not ApiToken.objects.get(name="token 0").is_active
+    _create(alice_client, "one more")
+    page = alice_client.get(PAGE).content.decode()
+    assert page.count("expired") == 1
+
+
+def test_revoke_all_ends_only_the_persons_active_tokens(alice, db):
+    ApiToken.issue(alice, "a")
+    ApiToken.issue(alice, "b")
+    theirs, _key = ApiToken.issue(make_user("bob@example.org", password=None), "c")
+    assert ApiToken.objects.revoke_all(alice) == 2
+    assert not ApiToken.objects.active().filter(user=alice).exists()
+    assert ApiToken.objects.get(pk=theirs.pk).is_active

@@ -130,3 +130,85 @@ def test_serve_answers_pages_and_static_files_in_production_mode(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+PRODUCTION = {
+    "ALLOWED_HOSTS": "planwatch.example.org",
+    "PLANWATCH_SECRET_KEY": "production-secret-key-" * 3,
+}
+
+
+def test_production_serve_refuses_a_short_secret_key(tmp_path):
+    env = {**PRODUCTION, "PLANWATCH_DATA_DIR": str(tmp_path), "PLANWATCH_SECRET_KEY": "k" * 49}
+    result = planwatch("serve", "--port", "8099", env=env)
+    assert result.returncode != 0
+    assert "PLANWATCH_SECRET_KEY is 49 characters long: use at least 50" in result.stderr
+
+
+def test_production_refuses_live_demo_accounts_until_removed(tmp_path):
+    env = {**PRODUCTION, "PLANWATCH_DATA_DIR": str(tmp_path)}
+    assert planwatch("migrate", "-v0", env=env).returncode == 0
+    made = planwatch(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from planwatch.accounts.models import User; "
+        "User.objects.create_superuser('admin@demo.planwatch.invalid', 'demo'); "
+        "User.objects.create_user('someone@example.org', 'x')",
+        env=env,
+    )
+    assert made.returncode == 0, made.stderr
+    serve = planwatch("serve", "--port", "8099", env=env)
+    assert serve.returncode != 0
+    assert "admin@demo.planwatch.invalid" in serve.stderr
+    assert "planwatch demo --remove-accounts" in serve.stderr
+    check = planwatch("check", "--deploy", env=env)
+    assert check.returncode != 0
+    assert "planwatch.E001" in check.stderr
+    assert "planwatch demo --remove-accounts" in check.stderr
+
+    removed = planwatch("demo", "--remove-accounts", env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert "Demo accounts deactivated: 1." in removed.stdout
+    check = planwatch("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    left = planwatch(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from planwatch.accounts.models import User; "
+        "print(sorted((u.email, u.is_active, u.has_usable_password()) "
+        "for u in User.objects.all()))",
+        env=env,
+    )
+    assert left.stdout.strip() == (
+        "[('admin@demo.planwatch.invalid', False, False), ('someone@example.org', True, True)]"
+    )
+
+
+def test_a_bad_number_of_trusted_proxies_stops_start_up_with_its_name(tmp_path):
+    env = {"PLANWATCH_DATA_DIR": str(tmp_path), "PLANWATCH_TRUSTED_PROXIES": "one"}
+    result = planwatch("check", env=env)
+    assert result.returncode != 0
+    assert "PLANWATCH_TRUSTED_PROXIES must be a whole number (0 or more), not 'one'" in (
+        result.stderr
+    )
+
+
+def test_the_number_of_trusted_proxies_is_read_from_the_environment(tmp_path):
+    result = planwatch(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXIES)",
+        env={"PLANWATCH_DATA_DIR": str(tmp_path), "PLANWATCH_TRUSTED_PROXIES": "2"},
+    )
+    assert result.stdout.strip() == "2"
+    result = planwatch(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXIES)",
+        env={"PLANWATCH_DATA_DIR": str(tmp_path)},
+    )
+    assert result.stdout.strip() == "0"

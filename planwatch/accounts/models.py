@@ -1,17 +1,37 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The demo accounts' domain: `planwatch demo` creates them, production refuses to run with them.
+DEMO_DOMAIN = "demo.planwatch.invalid"
 
-class UserManager(BaseUserManager):
+
+def canonical_email(value: str | None) -> str:
+    """An e-mail address as Planwatch stores and compares it: no surrounding spaces, lower case.
+
+    Every place that reads a user name (log-in, lock-out counting, password reset, account
+    creation, the command line) goes through this, so that ``Victim@…`` and ``victim@…`` are one
+    account with one failure count.
+    """
+    return (value or "").strip().lower()
+
+
+class UserQuerySet(models.QuerySet):
+    def demo(self) -> "UserQuerySet":
+        """Active accounts of the demo domain (password "demo"): never in production."""
+        return self.filter(is_active=True, email__endswith="@" + DEMO_DOMAIN)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
-        if not email:
+        if not canonical_email(email):
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -21,7 +41,8 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(email__iexact=username)
+        # Addresses are stored in canonical form, so an exact match uses the unique index.
+        return self.get(email=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -30,8 +51,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_(
+            "The pages switch to it after log-in and e-mails are written in it. Empty: the "
+            "language of the pages; e-mails in the site's default language."
+        ),
     )
+    # What the person wants to be e-mailed about (reporting.models.Notification.Kind).
+    notify_round_opened = models.BooleanField(_("a round opens"), default=True)
+    notify_returned = models.BooleanField(_("a contribution is returned"), default=True)
+    notify_validated = models.BooleanField(_("a contribution is validated"), default=True)
+    notify_reminder = models.BooleanField(_("a deadline is near or past"), default=True)
+    notify_digest = models.BooleanField(_("daily digest of new submissions"), default=True)
+    notify_published = models.BooleanField(_("a round is published"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -46,9 +82,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Stored addresses are lower case (save()); this holds even for rows written by SQL.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_whatever_the_case",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = canonical_email(self.email)
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = canonical_email(self.email)
+        super().save(*args, **kwargs)
+
+    def wants(self, kind: str) -> bool:
+        """Whether the person wants e-mails of this kind (``notify_<kind>``)."""
+        return self.is_active and bool(getattr(self, f"notify_{kind}"))
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Role(models.Model):
@@ -123,3 +183,19 @@ class Role(models.Model):
         if self.language:
             return f"{self.user}: {self.get_kind_display()} ({scope}, {self.language})"
         return f"{self.user}: {self.get_kind_display()} ({scope})"
+
+
+class ResetRequest(models.Model):
+    """One accepted request for a password-reset e-mail, kept an hour to throttle them
+    (planwatch.accounts.throttle). The address typed is stored as a hash: it may be nobody's."""
+
+    address = models.CharField(_("client address"), max_length=64, db_index=True)
+    email_hash = models.CharField(_("SHA-256 of the e-mail address"), max_length=64, db_index=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.requested_at:%Y-%m-%d %H:%M}"

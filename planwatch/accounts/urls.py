@@ -1,19 +1,16 @@
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
-from .forms import LoginForm
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("profile/", views.profile, name="profile"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth.PasswordResetView.as_view(
+        views.ResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
@@ -28,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(
+        views.ResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -9,10 +9,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Administrators see who holds which token and can revoke it; the token itself is never
     stored, so it cannot be shown here."""
 
-    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "hint",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__email", "hint"]
-    fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "hint", "created_at", "last_used_at", "expires_at", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
 

@@ -14,7 +14,7 @@ KEYWORDS = (b"token", b"bearer")
 
 class TokenAuthentication(BaseAuthentication):
     """A request without an ``Authorization`` header is anonymous; a request with a token that is
-    unknown, revoked or whose account is disabled is refused with 401 and says why."""
+    unknown, revoked, expired or whose account is disabled is refused with 401 and says why."""
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
@@ -33,10 +33,15 @@ class TokenAuthentication(BaseAuthentication):
         )
         if token is None:
             raise AuthenticationFailed(_("Unknown API token."))
-        if not token.is_active:
+        if token.revoked_at is not None:
             raise AuthenticationFailed(
                 _("This API token was revoked on %(date)s. Create a new one in your account.")
                 % {"date": date_format(localtime(token.revoked_at), "DATE_FORMAT")}
+            )
+        if token.is_expired:
+            raise AuthenticationFailed(
+                _("This API token expired on %(date)s. Create a new one in your account.")
+                % {"date": date_format(localtime(token.expires_at), "DATE_FORMAT")}
             )
         if not token.user.is_active:
             raise AuthenticationFailed(_("The account this API token belongs to is disabled."))

@@ -36,7 +36,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
-            _token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+            _token, key = ApiToken.issue(
+                request.user, form.cleaned_data["name"], form.cleaned_data["days"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

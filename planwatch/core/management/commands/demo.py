@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from planwatch.accounts.models import Role
 from planwatch.actors.models import Actor
@@ -58,9 +59,10 @@ def create_demo_accounts() -> list[tuple[str, str]]:
         user, created = user_model.objects.get_or_create(
             email=email, defaults={"is_staff": admin, "is_superuser": admin}
         )
-        if created:
+        if created or not user.is_active:  # made again after --remove-accounts
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
         if kind == Role.Kind.COORDINATOR:
             Role.objects.get_or_create(user=user, kind=kind, plan=plan, actor=None)
         elif kind:
@@ -70,14 +72,38 @@ def create_demo_accounts() -> list[tuple[str, str]]:
     return [(email, purpose) for email, _kind, _actor, purpose in DEMO_ACCOUNTS]
 
 
+def remove_demo_accounts() -> int:
+    """Deactivate every demo account, password made unusable; returns how many. They are kept,
+    not deleted, since the history may name them."""
+    removed = 0
+    for user in get_user_model().objects.demo():
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        removed += 1
+    return removed
+
+
 class Command(BaseCommand):
     help = "Create the local database, load the NAP 2021-2025, create demo accounts and serve."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="set everything up and exit")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--remove-accounts",
+            action="store_true",
+            help="deactivate the demo accounts (before serving this data folder in production)",
+        )
 
-    def handle(self, *args, no_serve: bool, port: int, **options) -> None:
+    def handle(self, *args, no_serve: bool, port: int, remove_accounts: bool, **options) -> None:
+        if remove_accounts:
+            try:
+                removed = remove_demo_accounts()
+            except DatabaseError as exc:
+                raise CommandError(f"The database cannot be read ({exc}).") from exc
+            self.stdout.write(f"Demo accounts deactivated: {removed}.")
+            return
         call_command("migrate", interactive=False, verbosity=0)
         try:
             summary = load_dataset(NAP_DATASET)
@@ -88,6 +114,7 @@ class Command(BaseCommand):
         changed = "loaded" if summary.changed else "already up to date"
         self.stdout.write(f"NAP 2021-2025 dataset {changed}.")
         accounts = create_demo_accounts()
+        self._open_round()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nPlanwatch demo: {url}"))
         self.stdout.write(f"  the NAP:        {url}nl/plans/nap-2021-2025/")
@@ -99,3 +126,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<40} {role}")
         if not no_serve:
             call_command("serve", port=port)
+
+    def _open_round(self) -> None:
+        from planwatch.reporting.demo import create_demo_round
+
+        coordinator = get_user_model().objects.get(email="coordinator@demo.planwatch.invalid")
+        round_ = create_demo_round(Plan.objects.get(slug=DEMO_PLAN), coordinator)
+        self.stdout.write(
+            f"Open round for the demo focal points: {round_.slug}, deadline {round_.deadline}."
+        )

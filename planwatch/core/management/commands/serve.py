@@ -6,6 +6,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from planwatch.accounts.checks import demo_accounts_problem
+
+# Django's own deploy check asks for at least 50 characters; production mode insists.
+SECRET_KEY_MIN_LENGTH = 50
+
 
 class Server(BaseApplication):
     """Gunicorn run from inside the command, so that `planwatch serve` needs no config file."""
@@ -33,10 +38,18 @@ def production_problems() -> list[str]:
     problems = []
     if not settings.SECRET_KEY_FROM_ENV:
         problems.append("PLANWATCH_SECRET_KEY is not set (a long random string, kept secret).")
+    elif len(settings.SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        problems.append(
+            f"PLANWATCH_SECRET_KEY is {len(settings.SECRET_KEY)} characters long: use at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. from: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
     if not settings.ALLOWED_HOSTS:
         problems.append(
             "ALLOWED_HOSTS is not set (the host names Planwatch answers to, comma-separated)."
         )
+    if demo := demo_accounts_problem():
+        problems.append(demo)
     return problems
 
 

@@ -187,10 +187,11 @@ class Command(BaseCommand):
         if not email:
             return None
         model = get_user_model()
-        user = model.objects.filter(**{model.USERNAME_FIELD: email}).first()
-        if user is None:
-            raise CommandError(f"No account {email!r}.")
-        return user
+        try:
+            # The same look-up as the log-in: the address in any case, spaces ignored.
+            return model.objects.get_by_natural_key(email)
+        except model.DoesNotExist:
+            raise CommandError(f"No account {email!r}.") from None
 
     def _print_preview(self, preview: Preview, file: str, plan: str) -> None:
         self.stdout.write(f"Preview of {file} for plan {plan}:")

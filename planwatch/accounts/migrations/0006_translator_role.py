@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_initial'),
+        ('accounts', '0005_profile_language_and_notifications'),
         ('actors', '0001_initial'),
         ('plans', '0001_initial'),
     ]
