@@ -127,6 +127,7 @@ def status_label(code: str) -> str:
 
 EVENT_LABELS = {
     "reporting.round.created": gettext_lazy("round created"),
+    "translations.text.saved": gettext_lazy("translation saved"),
     "reporting.round.opened": gettext_lazy("round opened"),
     "reporting.round.published": gettext_lazy("round published"),
     "reporting.round.closed": gettext_lazy("round closed"),
