@@ -457,3 +457,18 @@ def test_a_validated_narrative_written_in_french_is_translated_into_dutch(nap, c
         services.save_translation(nap, key, "fr", "Autre texte", user=coordinator)
     contribution.refresh_from_db()
     assert (contribution.narrative_nl, contribution.version) == ("Het centrum is open.", 1)
+
+
+def test_a_copied_translation_is_not_marked_as_a_fallback(client, nap, tmp_path):
+    measure = measure_112(nap)
+    path = export(tmp_path)
+    set_xliff_target(path, f"measure.{measure.pk}.title", measure.title_nl)
+    run_import(path)
+    url = f"/fr/plans/nap-2021-2025/measures/{measure.number}/"
+    heading = client.get(url).content.decode().split("<h1")[1].split("</main>")[0][:600]
+    assert measure.title_nl in heading and 'class="fallback"' not in heading
+    measure.refresh_from_db()
+    measure.title_fr = ""
+    measure.save()  # the untranslated title is a fallback, and says so
+    heading = client.get(url).content.decode().split("<h1")[1].split("</main>")[0][:600]
+    assert f'<span lang="nl">{measure.title_nl}</span> <span class="fallback">' in heading

@@ -94,6 +94,7 @@ def write_xliff(plan: str, source: str, target: str, units: list[OutUnit]) -> by
             # Outdated translations go out for review; the others are translated.
             state = "needs-review-translation" if item.state == "outdated" else "translated"
             unit.xmlelement.find(store.namespaced("target")).set("state", state)
+            unit.xmlelement.set("approved", "no" if item.state == "outdated" else "yes")
         unit.addnote(item.name, origin="description")
         unit.addnote(f"{NOTE_PREFIX}{fingerprint(item.source)}", origin=NOTE_FROM)
     if not units:  # an empty file still names its plan
