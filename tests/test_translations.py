@@ -383,10 +383,8 @@ def test_an_uploaded_broken_file_shows_its_error(client, nap, coordinator, tmp_p
     file.name = "broken.xlf"
     response = client.post(upload, {"file": file})
     assert response.status_code == 200
-    assert response.context["preview"].errors == [
-        "Het bestand is geen leesbaar XLIFF-bestand (Couldn't find end of Start Tag trans-unit "
-        "line 1, line 1, column 66)."
-    ]
+    [error] = response.context["preview"].errors
+    assert "XLIFF" in error and "Couldn't find end of Start Tag trans-unit" in error
 
 
 def test_the_export_download_per_role(client, nap, focal_a):
