@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "planwatch.backoffice",
     "planwatch.portal",
     "planwatch.api",
+    "planwatch.ops",
     "planwatch.translations",
 ]
 
@@ -241,6 +242,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("PLANWATCH_SSL_REDIRECT", default=True)
+    # The proxy checks each server over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("PLANWATCH_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANWATCH_HSTS_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("PLANWATCH_HSTS_PRELOAD", default=True)

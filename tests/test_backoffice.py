@@ -533,7 +533,15 @@ def test_field_errors_are_tied_to_their_fields(client, people, item):
     page = response.content.decode()
     assert 'aria-describedby="id_evidence_helptext id_evidence_error"' in page
     assert 'aria-invalid="true"' in page
-    assert 'id="id_evidence_error" role="alert"' in page
+    assert 'id="id_evidence_error"' in page
+    # The GOV.UK pattern: "Error:" in the title and a summary at the top linking to each field.
+    assert "<title>Error: Measure" in page
+    summary = page[
+        page.index('class="error-summary"') : page.index("</ul>", page.index("error-summary"))
+    ]
+    assert 'role="alert"' in summary
+    assert '<a href="#id_evidence">Evidence links: Line 1:' in summary
+    assert page.index('class="error-summary"') < page.index("<h1>")
 
 
 def test_coordinators_get_draft_reports_of_a_round_in_progress(client, people, round_):

@@ -7,15 +7,17 @@ permission with planwatch.reporting.permissions, validate the form, call the ser
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from planwatch.actors.models import Actor
 from planwatch.plans.models import Measure, Plan
-from planwatch.reporting import permissions, services
+from planwatch.reporting import permissions, services, worklists
 from planwatch.reporting.models import (
     Assessment,
     Contribution,
@@ -26,10 +28,13 @@ from planwatch.reporting.models import (
 from planwatch.reporting.services import Conflict
 
 from .forms import (
+    AssessmentFilter,
     AssessmentForm,
     BudgetFormSet,
     ContributionForm,
     CorrectionForm,
+    MineFilter,
+    QueueFilter,
     ReturnForm,
     RoundForm,
     StatusForm,
@@ -47,23 +52,22 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("plan", "actor", "actor__government")
-    open_contributions = (
-        permissions.contributions_visible_to(request.user)
-        .filter(
-            round__state=Round.State.OPEN, actor_id__in=permissions.focal_actor_ids(request.user)
-        )
-        .values("state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    """My work: a task list per role, each line a link with its count and deadline."""
+    roles = request.user.roles.select_related("plan", "actor")
+    today = timezone.localdate()
     return render(
         request,
         "backoffice/home.html",
         {
             "roles": roles,
-            "open_counts": {row["state"]: row["n"] for row in open_contributions},
-            "plans": Plan.objects.filter(pk__in=[r.plan_id for r in roles if r.plan_id]),
+            "focal": worklists.focal_point_rounds(request.user, today),
+            "coordinated": worklists.coordinator_rounds(request.user),
+            "assessing": worklists.assessor_rounds(request.user),
+            # The import pages serve focal points and coordinators.
+            "imports": bool(
+                permissions.focal_actor_ids(request.user)
+                or permissions.coordinated_plan_ids(request.user) != set()
+            ),
         },
     )
 
@@ -73,19 +77,48 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
+    mine = permissions.contributions_visible_to(request.user).filter(
+        actor_id__in=permissions.focal_actor_ids(request.user)
+    )
+    rounds = Round.objects.filter(Exists(mine.filter(round=OuterRef("pk")))).exclude(
+        state=Round.State.DRAFT
+    )
+    filters = MineFilter(rounds.order_by("-end"), request.GET or None)
+    chosen = filters.values()
+    contributions = mine.exclude(round__state=Round.State.DRAFT)
+    if chosen.get("round"):
+        contributions = contributions.filter(round_id=chosen["round"])
+    today = timezone.localdate()
+    if chosen.get("state"):
+        contributions = contributions.filter(state=chosen["state"])
+        if chosen["state"] in Contribution.EDITABLE:
+            # Work left undone in a round that no longer takes it is not "to do".
+            contributions = contributions.filter(worklists.accepting(today))
     contributions = (
-        permissions.contributions_visible_to(request.user)
-        .filter(actor_id__in=permissions.focal_actor_ids(request.user))
-        .exclude(round__state=Round.State.DRAFT)
-        .select_related("round", "measure", "actor")
-        .order_by("-round__end", "measure__number", "actor__slug")
+        contributions.select_related("round", "measure", "actor")
+        .annotate(
+            open_round=Case(
+                When(worklists.accepting(today), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            urgency=Case(
+                *[
+                    When(state=state, then=Value(rank))
+                    for rank, state in enumerate(worklists.FOCAL_ORDER)
+                ],
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("open_round", "round__deadline", "-round__end", "urgency", "measure__number")
     )
     return render(
         request,
         "backoffice/my_contributions.html",
         {
             "contributions": contributions,
-            "today": timezone.localdate(),
+            "filters": filters,
+            "today": today,
         },
     )
 
@@ -104,12 +137,11 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
     item = _contribution_or_404(request, pk)
     plan = item.round.plan
     editable = permissions.can_edit_contribution(request.user, item)
-    language = request.user.language or None
     conflict = None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This contribution cannot be edited now."))
-        form = ContributionForm(plan, request.POST, language=language)
+        form = ContributionForm(plan, request.POST)
         budget = BudgetFormSet(request.POST, prefix="budget")
         if form.is_valid() and budget.is_valid():
             lines = [line for f in budget.forms if (line := f.to_input())]
@@ -139,7 +171,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("backoffice:contribution", pk=item.pk)
     else:
-        form = ContributionForm(plan, initial=_contribution_initial(item), language=language)
+        form = ContributionForm(plan, initial=_contribution_initial(item))
         budget = BudgetFormSet(
             prefix="budget",
             initial=[
@@ -214,7 +246,7 @@ def rounds(request: HttpRequest, plan: str) -> HttpResponse:
                 plan_obj,
                 user=request.user,
                 slug=data["slug"],
-                name={request.LANGUAGE_CODE: data["name"]},
+                name=form.names(),
                 start=data["start"],
                 end=data["end"],
                 deadline=data["deadline"],
@@ -237,30 +269,15 @@ def rounds(request: HttpRequest, plan: str) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round and its review queue, filtered and ordered by what needs action."""
     round_ = _round_for_coordinator(request, pk)
-    counts = {
-        row["state"]: row["n"]
-        for row in round_.contributions.values("state").annotate(n=Count("id")).order_by()
-    }
-    measures = (
-        Measure.objects.filter(plan=round_.plan)
-        .annotate(
-            submitted=Count(
-                "contributions",
-                filter=Q(contributions__round=round_, contributions__state="submitted"),
-            ),
-            validated=Count(
-                "contributions",
-                filter=Q(contributions__round=round_, contributions__state="validated"),
-            ),
-            total=Count("contributions", filter=Q(contributions__round=round_)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "statuses", queryset=MeasureStatus.objects.filter(round=round_), to_attr="decided"
-            )
-        )
-        .order_by("number")
+    progress = worklists.Progress()
+    for row in round_.contributions.values("state").annotate(n=Count("id")).order_by():
+        progress.add(row["state"], row["n"])
+    actors = list(worklists.round_actors(round_))
+    filters = QueueFilter(round_.plan, actors, request.GET or None)
+    measures = worklists.review_queue(round_, **filters.values()).prefetch_related(
+        Prefetch("statuses", queryset=MeasureStatus.objects.filter(round=round_), to_attr="decided")
     )
     return render(
         request,
@@ -268,11 +285,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "plan": round_.plan,
-            "counts": counts,
+            "progress": progress,
+            "filters": filters,
             "measures": measures,
-            "states": Contribution.State.choices,
+            "reports": REPORT_KINDS,
         },
     )
+
+
+# The round's reports, as the round page offers them.
+REPORT_KINDS = [
+    ("interim", gettext_lazy("Interim evaluation report")),
+    ("coverage", gettext_lazy("Convention coverage report")),
+    ("budget", gettext_lazy("Budget report")),
+]
 
 
 @login_required
@@ -305,6 +331,15 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         round_.contributions.filter(measure=measure)
         .select_related("actor__government", "updated_by")
         .prefetch_related("evidence", "budget_lines")
+        # What waits for the coordinator comes first.
+        .annotate(
+            waiting=Case(
+                When(state=Contribution.State.SUBMITTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "actor__slug")
     )
     current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
     previous = (
@@ -442,21 +477,63 @@ def _review_post(request, round_, measure, current, status_form, correction_form
 
 @login_required
 def assessments(request: HttpRequest) -> HttpResponse:
+    """An assessor's list of one published round: assessed or not, by pillar and actor."""
     organisations = permissions.assessor_organisation_ids(request.user)
     if not organisations:
         raise PermissionDenied
-    published = Round.objects.published().select_related("plan").order_by("-end")
-    mine = {
-        (a.round_id, a.measure_id, a.organisation_id): a
-        for a in Assessment.objects.filter(organisation_id__in=organisations)
-    }
+    published = list(Round.objects.published().select_related("plan").order_by("-end", "pk"))
+    chosen_round = None
+    if published:
+        wanted = request.GET.get("round", "")
+        chosen_round = next((r for r in published if str(r.pk) == wanted), published[0])
+    plan = chosen_round.plan if chosen_round else None
+    actors = (
+        list(Actor.objects.filter(measure_roles__measure__plan=plan).distinct().order_by("slug"))
+        if plan
+        else []
+    )
+    filters = AssessmentFilter(published, plan, actors, request.GET or None)
+    chosen = filters.values()
+    orgs = list(request.user.roles.filter(kind="assessor").select_related("actor"))
+    rows = []
+    if chosen_round:
+        measures = Measure.objects.filter(plan=plan).prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=MeasureStatus.objects.filter(round=chosen_round),
+                to_attr="official",
+            )
+        )
+        if chosen.get("pillar"):
+            measures = measures.filter(section__pillar=chosen["pillar"])
+        if chosen.get("actor"):
+            measures = measures.filter(measure_actors__actor_id=chosen["actor"])
+        mine = Assessment.objects.filter(round=chosen_round, organisation_id__in=organisations)
+        if chosen.get("assessed") == "yes":
+            measures = measures.filter(Exists(mine.filter(measure=OuterRef("pk"))))
+        elif chosen.get("assessed") == "no":
+            measures = measures.exclude(
+                Exists(
+                    mine.filter(measure=OuterRef("pk"))
+                    .values("measure")
+                    .annotate(n=Count("id"))
+                    .filter(n=len(organisations))
+                )
+            )
+        done = {(a.measure_id, a.organisation_id): a for a in mine}
+        rows = [
+            (measure, [(role, done.get((measure.pk, role.actor_id))) for role in orgs])
+            for measure in measures.order_by("number")
+        ]
     return render(
         request,
         "backoffice/assessments.html",
         {
-            "rounds": published,
-            "mine": mine,
-            "organisations": request.user.roles.filter(kind="assessor").select_related("actor"),
+            "round": chosen_round,
+            "rows": rows,
+            "filters": filters,
+            "organisations": orgs,
+            "summary": worklists.assessor_rounds(request.user),
         },
     )
 

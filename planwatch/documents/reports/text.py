@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_info, gettext, override
 
+from planwatch.lib.money import euro  # noqa: F401 (the reports' amounts)
+
 LANGUAGES = ("nl", "fr", "de", "en")
 
 # How a date is written in each language ("1 November 2023", "1. November 2023").
@@ -19,7 +21,6 @@ DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "de": "j. F Y", "en": "j F Y"}
 AND = {"nl": "en", "fr": "et", "de": "und", "en": "and"}
 # French and German put a (no-break) space between a number and the percent sign.
 PERCENT = {"nl": "{}%", "en": "{}%", "fr": "{}\u00a0%", "de": "{}\u00a0%"}
-EURO = {"nl": "€\u00a0{}", "en": "€{}", "fr": "{}\u00a0€", "de": "{}\u00a0€"}
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -55,14 +56,6 @@ def integer(value: int | Decimal, lang: str) -> str:
 
 def percent(value: int, lang: str) -> str:
     return PERCENT[lang].format(value)
-
-
-def euro(amount: Decimal | int | float, lang: str) -> str:
-    amount = Decimal(str(amount))
-    places = 0 if amount == amount.to_integral() else 2
-    with override(lang):
-        figure = number_format(amount, decimal_pos=places, force_grouping=True)
-    return EURO[lang].format(figure)
 
 
 def day(value: date, lang: str) -> str:
