@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "planwatch.portal",
     "planwatch.api",
     "planwatch.ops",
+    "planwatch.translations",
 ]
 
 MIDDLEWARE = [

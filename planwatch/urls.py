@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("planwatch.accounts.urls")),
     path("work/tokens/", include("planwatch.api.token_urls")),
     path("work/imports/", include("planwatch.documents.import_urls")),
+    path("work/plans/<slug:plan>/translations/", include("planwatch.translations.urls")),
     path("work/", include("planwatch.backoffice.urls")),
     path("", include("planwatch.documents.urls")),
     path("", include("planwatch.portal.urls")),

@@ -218,6 +218,7 @@ def test_round_detail_split_comes_from_the_stats(client, nap):
 def test_small_counts_are_suppressed(client, nap):
     indicator = Indicator.objects.get(plan=nap, code="zsg-registrations")
     indicator.suppress_below = 5
+    indicator.labels = {"Gent": {"fr": "Gand", "en": "Ghent"}}
     indicator.save()
     Observation.objects.create(
         indicator=indicator,
@@ -237,6 +238,7 @@ def test_small_counts_are_suppressed(client, nap):
             "value": "< 5",
             "suppressed": True,
             "dims": {"city": "Gent"},
+            "breakdown": {"nl": "Gent", "fr": "Gand", "de": "Gent", "en": "Ghent"},
             "source": "",
         }
     ]

@@ -499,6 +499,7 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                 "targets",
                 "observations",
                 "note",
+                "labels",
             },
         )
         dimensions = check.slug_list(rec, "dimensions")
@@ -560,6 +561,7 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
                 "note": check.string(rec, "note"),
                 "observations": points("observations", {"source", "note"}),
                 "targets": points("targets", {"note"}),
+                "labels": _labels(check, rec),
             }
         )
 
@@ -889,6 +891,7 @@ def write_dataset(ds: Dataset) -> Summary:
                 "suppress_below": i["suppress_below"],
                 "order": i["order"],
                 "note": i["note"],
+                "labels": i["labels"],
             },
         )
         w.set_m2m(obj.measures, [measure[n] for n in i["measures"]], "indicator measures")
@@ -909,14 +912,28 @@ def write_dataset(ds: Dataset) -> Summary:
     return w.summary
 
 
+def _labels(check: Any, rec: dict) -> dict[str, dict[str, str]]:
+    """An indicator's ``labels``: breakdown value -> {language: text}."""
+    labels = rec.get("labels") or {}
+    if not isinstance(labels, dict) or not all(
+        isinstance(texts, dict) and set(texts) <= set(LANGUAGES) for texts in labels.values()
+    ):
+        check.error(rec, "'labels' must map each breakdown value to {language: text}")
+        return {}
+    return {str(value): {k: str(v) for k, v in texts.items()} for value, texts in labels.items()}
+
+
 def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
     """Check the folder, then write it in one transaction (rolled back when ``dry_run``)."""
     data, problems = read_folder(Path(folder))
     if problems:
         raise DatasetError(problems)
     dataset = check_dataset(data)
+    from planwatch.translations.services import record_dataset  # imports import this module
+
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
+        record_dataset(Plan.objects.get(slug=dataset.plan["slug"]))  # where translations came from
         if dry_run:
             transaction.set_rollback(True)
     return summary

@@ -356,9 +356,9 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     rows = []
     for obs in observations:
         label = obs.period
-        other = [v for k, v in sorted(obs.dims.items()) if k != by]
+        other = [indicator.label(v) for k, v in sorted(obs.dims.items()) if k != by]
         if by:
-            label = f"{obs.dims[by]} · {obs.period}"
+            label = f"{indicator.label(obs.dims[by])} · {obs.period}"
         if other:
             label = f"{label} ({', '.join(other)})"
         rows.append(

@@ -140,6 +140,7 @@ def status_label(code: str) -> str:
 
 EVENT_LABELS = {
     "reporting.round.created": gettext_lazy("round created"),
+    "translations.text.saved": gettext_lazy("translation saved"),
     "reporting.round.opened": gettext_lazy("round opened"),
     "reporting.round.published": gettext_lazy("round published"),
     "reporting.round.closed": gettext_lazy("round closed"),
@@ -224,6 +225,12 @@ def dimension_label(code: str) -> str:
     from planwatch.indicators.models import Dimension
 
     return str(dict(Dimension.choices).get(code, code))
+
+
+@register.filter
+def breakdown(indicator, dims: dict) -> str:
+    """An observation's breakdown in the page's language: {{ indicator|breakdown:obs.dims }}."""
+    return indicator.breakdown(dims)
 
 
 @register.filter

@@ -1,10 +1,9 @@
 """The words of the reports, in nl, fr, de and en, and the formats of numbers, amounts and dates.
 
-Every label and generated sentence is an English gettext message (marked with ``gettext_noop``
-so that ``makemessages`` collects it). :func:`t` asks the gettext catalogues first, so a
-translator's catalogue entry wins once it exists; until then the translation in messages.py is
-used. That keeps the rendered reports right in every language whatever state the catalogues
-are in (the tests check the French, Dutch and German output).
+Every label and generated sentence is an English gettext message, translated by the interface
+catalogues (``planwatch/locale``) and nowhere else: ``makemessages`` collects the ``t("…", lang)``
+calls (see ``core/management/commands/makemessages.py``), and messages built elsewhere are marked
+with ``gettext_noop``. The tests check the French, Dutch and German output.
 """
 
 from datetime import date
@@ -14,8 +13,6 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_info, gettext, override
 
 from planwatch.lib.money import euro  # noqa: F401 (the reports' amounts)
-
-from .messages import MESSAGES
 
 LANGUAGES = ("nl", "fr", "de", "en")
 
@@ -28,11 +25,9 @@ ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", 
 
 
 def t(message: str, lang: str, **values: object) -> str:
-    """``message`` in ``lang``: the gettext catalogue's translation if it has one, else ours."""
+    """``message`` in ``lang``, from the gettext catalogue."""
     with override(lang):
         text = gettext(message)
-    if text == message and lang != "en":
-        text = MESSAGES.get(message, {}).get(lang, message)
     return text % values if values else text
 
 
