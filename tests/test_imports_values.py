@@ -13,6 +13,9 @@ from planwatch.documents.imports.values import (
     parse_integer,
 )
 
+# The messages are compared in English (they are translated since the work pages show them).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
