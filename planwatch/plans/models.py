@@ -49,10 +49,17 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("portal:plan", kwargs={"plan": self.slug})
 
+    def status_codes(self) -> list[str]:
+        """The status codes the plan reports with, in its order; every status when it names
+        none."""
+        return [code for code in self.statuses or Status.values if code in Status.values]
+
+    def uses_status(self, code: str) -> bool:
+        return code in self.status_codes()
+
     def status_choices(self) -> list[tuple[str, str]]:
         labels = dict(Status.choices)
-        codes = self.statuses or [code for code, _label in Status.choices]
-        return [(code, labels[code]) for code in codes if code in labels]
+        return [(code, labels[code]) for code in self.status_codes()]
 
 
 class Section(models.Model):

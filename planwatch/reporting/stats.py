@@ -41,7 +41,7 @@ class Split:
     @classmethod
     def from_counts(cls, plan: Plan, counts: dict[str, int]) -> "Split":
         total = sum(counts.values())
-        codes = [code for code, _label in plan.status_choices()]
+        codes = plan.status_codes()
         codes += [code for code in counts if code not in codes]
         return cls([StatusCount(code, counts.get(code, 0), total) for code in codes], total)
 
