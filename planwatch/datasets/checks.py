@@ -213,7 +213,7 @@ class DatasetCheck:
                     "order": order,
                 }
             )
-        self.section_codes = {s["code"] for s in sections}
+        self.section_codes = set(parents)  # a section with a wrong parent is still known
         return sections
 
     def tags(self) -> list[dict[str, Any]]:
