@@ -430,14 +430,7 @@ class DatasetCheck:
                 check.error(rec, f"unknown actor {rec['actor']!r}")
             if rec.get("measure") is not None and rec["measure"] not in self.numbers:
                 check.error(rec, f"unknown measure {rec['measure']!r}")
-            year = check.integer(rec, "year", minimum=1900, maximum=2200)
-            to_year = (
-                check.integer(rec, "to_year", minimum=1900, maximum=2200)
-                if rec.get("to_year")
-                else None
-            )
-            if to_year is not None and to_year < year:
-                check.error(rec, "'to_year' is before 'year'")
+            year, to_year = self.years(rec)
             amount = check.decimal(rec, "amount")
             if amount < 0:
                 check.error(rec, "'amount' must not be negative")
@@ -464,6 +457,16 @@ class DatasetCheck:
             )
         return budget_lines
 
+    def years(self, rec: Record) -> tuple[int, int | None]:
+        """An amount's year, or its first and last year."""
+        year = self.check.integer(rec, "year", minimum=1900, maximum=2200)
+        to_year = None
+        if rec.get("to_year"):
+            to_year = self.check.integer(rec, "to_year", minimum=1900, maximum=2200)
+            if to_year < year:
+                self.check.error(rec, "'to_year' is before 'year'")
+        return year, to_year
+
     def published_totals(self) -> list[dict[str, Any]]:
         check = self.check
         totals = []
@@ -475,12 +478,7 @@ class DatasetCheck:
                 {"year", "amount"},
                 {"level", "to_year", "nature", "qualifier", "label", "source", "note"},
             )
-            year = check.integer(rec, "year", minimum=1900, maximum=2200)
-            to_year = (
-                check.integer(rec, "to_year", minimum=year, maximum=2200)
-                if rec.get("to_year")
-                else None
-            )
+            year, to_year = self.years(rec)
             natures = ["", *BudgetLine.Nature.values]
             totals.append(
                 {

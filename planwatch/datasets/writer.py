@@ -329,18 +329,12 @@ class DatasetWriter(Writer):
                 )
 
     def write_budgets(self) -> None:
+        plain = ["year", "to_year", "amount", "nature", "stage", "in_totals", "source", "note"]
         budget_fields = [
             "government_id",
             "actor_id",
             "measure_id",
-            "year",
-            "to_year",
-            "amount",
-            "nature",
-            "stage",
-            "in_totals",
-            "source",
-            "note",
+            *plain,
             *languages("label", {}).keys(),
         ]
         self.replace_children(
@@ -351,19 +345,7 @@ class DatasetWriter(Writer):
                     "government_id": self.gov[b["government"]].pk,
                     "actor_id": self.actor[b["actor"]].pk if b["actor"] else None,
                     "measure_id": self.measure[b["measure"]].pk if b["measure"] else None,
-                    **{
-                        k: b[k]
-                        for k in (
-                            "year",
-                            "to_year",
-                            "amount",
-                            "nature",
-                            "stage",
-                            "in_totals",
-                            "source",
-                            "note",
-                        )
-                    },
+                    **{k: b[k] for k in plain},
                     **languages("label", b["label"]),
                 }
                 for b in self.ds.budget_lines

@@ -20,8 +20,8 @@ from planwatch.actors.models import Actor
 from planwatch.datasets.reader import LANGUAGES
 from planwatch.plans.models import MeasureActor, Plan, Section, Tag
 
-from .files import Progress, UnreadableFile, read_tables, read_upload
-from .parsing import Row, read_rows, sheet_tables
+from .files import Progress
+from .parsing import Row, read_file, read_rows, sheet_tables
 from .preview import CREATE, UNCHANGED, UPDATE, Preview, RowChange, RowError, display
 from .sheets import ACTORS, MEASURES, PLAN, SECTIONS, SHEETS, TAGS
 from .snapshot import Database, article_order, current_values, normal
@@ -51,11 +51,8 @@ def preview_plan_import(file: Any, plan_slug: str, progress: Progress | None = N
     """Read and check a plan workbook (XLSX or CSV; a path, bytes or an uploaded file) for the
     plan ``plan_slug``; write nothing."""
     preview = Preview(kind="plan", target=plan_slug)
-    try:
-        content, preview.file_name = read_upload(file)
-        tables = read_tables(content, preview.file_name, progress)
-    except UnreadableFile as exc:
-        preview.errors.append(RowError(preview.file_name, None, "", "", exc.message))
+    tables = read_file(preview, file, progress)
+    if tables is None:
         return preview
     data = PlanData(plan_slug)
     readable = True

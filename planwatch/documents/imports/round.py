@@ -29,8 +29,8 @@ from planwatch.reporting.services import (
     save_contribution,
 )
 
-from .files import Progress, Table, UnreadableFile, read_tables, read_upload
-from .parsing import Row, read_rows
+from .files import Progress, Table
+from .parsing import Row, read_file, read_rows
 from .preview import UNCHANGED, UPDATE, ImportRefused, Preview, RowChange, RowError, display
 from .sheets import Column, Sheet
 from .values import ValueProblem, parse_decimal
@@ -128,11 +128,8 @@ def preview_round_import(
     import it; ``submit`` submits the changed contributions instead of saving drafts. Writes
     nothing."""
     preview = Preview(kind="round", target=f"{round_.plan.slug}/{round_.slug}")
-    try:
-        content, preview.file_name = read_upload(file)
-        tables = read_tables(content, preview.file_name, progress)
-    except UnreadableFile as exc:
-        preview.errors.append(RowError(preview.file_name, None, "", "", exc.message))
+    tables = read_file(preview, file, progress)
+    if tables is None:
         return preview
     found = _sheets(tables, preview.errors)
     if preview.errors:
