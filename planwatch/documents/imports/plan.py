@@ -337,10 +337,11 @@ class PlanCheck:
                 if r.values.get("slug")
             }
         )
+        numbering = Plan(declared_measures=declared)  # once: a model instance costs time
         for row in self.unique(MEASURES.name, "number", _("measure")):
             values = row.values
             number = values["number"]
-            if problem := Plan(declared_measures=declared).number_problem(number):
+            if problem := numbering.number_problem(number):
                 self.error(row, "number", problem)
             section = values.get("section")
             if "section" in values:
