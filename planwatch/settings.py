@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "planwatch.backoffice",
     "planwatch.portal",
     "planwatch.api",
+    "planwatch.ops",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "planwatch@localhost")
+# The address people reach Planwatch at, for links in e-mails (without it they give the path).
+SITE_URL = os.environ.get("PLANWATCH_SITE_URL", "").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,6 +241,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("PLANWATCH_SSL_REDIRECT", default=True)
+    # The proxy checks each server over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("PLANWATCH_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANWATCH_HSTS_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("PLANWATCH_HSTS_PRELOAD", default=True)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("planwatch.api.urls")),
+    path("", include("planwatch.ops.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("planwatch.accounts.urls")),

@@ -272,8 +272,10 @@ def expected(role: str, action: str, state: str) -> set[int]:
         return {404}  # another actor's contribution: even its existence is private
     if action == "read":
         return {200}
-    may = (role == "focal_a" and action == "edit" and state == "todo") or (
-        role == "coordinator" and action == "review" and state == "submitted"
+    may = (
+        (role == "focal_a" and action == "edit" and state == "todo")
+        or (role == "focal_a" and action == "withdraw" and state == "submitted")
+        or (role == "coordinator" and action == "review" and state == "submitted")
     )
     # 400: invalid input; 409: a version that is not the current one.
     return {200, 400, 409} if may else {403}
@@ -282,7 +284,7 @@ def expected(role: str, action: str, state: str) -> set[int]:
 # The actors whose contributions each role may list (the coordinator: all of the plan).
 LISTS = {"focal_a": {"fod-justitie"}, "focal_b": {"opgroeien"}, "assessor": set()}
 ACTIONS = {"GET": "read", "PUT": "edit", "PATCH": "edit", "submit": "edit"}
-ACTIONS |= {"validate": "review", "return": "review"}
+ACTIONS |= {"validate": "review", "return": "review", "withdraw": "withdraw"}
 SUBMIT_RULES = {
     "proposed_status": ["Choose a status before submitting."],
     "narrative": ["Write what was done before submitting."],

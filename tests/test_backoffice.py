@@ -314,7 +314,7 @@ def test_the_round_through_the_pages(client, nap, people, round_, item):
         },
     )
     assert response.status_code == 302
-    coordinator.post(f"/en/work/rounds/{round_.pk}/publish/")
+    coordinator.post(f"/en/work/rounds/{round_.pk}/publish/", {"confirm": "on"})
     round_.refresh_from_db()
     assert round_.state == "published"
     public = client.get(f"/en/plans/nap-2021-2025/measures/{item.measure.number}/").content.decode()

@@ -86,6 +86,8 @@ def test_a_round_from_opening_to_the_public_page_in_french(chromium, live_server
     assert "Status saved." in page.content()
     page.goto(f"{base}/en/work/rounds/{round_.pk}/")
     page.get_by_role("button", name="Publish the round").click()
+    page.get_by_label("I have read what is incomplete and publish the round as it is.").check()
+    page.get_by_role("button", name="Publish now").click()
     assert "Round published" in page.content()
 
     # The assessor adds an independent assessment.

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
+from planwatch.lib.admin import ReadOnlyAdmin
+
+from .models import ResetRequest, Role, User
 
 
 class RoleInline(admin.TabularInline):
@@ -31,3 +33,13 @@ class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "plan", "actor"]
     list_filter = ["kind", "plan"]
     autocomplete_fields = ["user", "actor"]
+
+
+@admin.register(ResetRequest)
+class ResetRequestAdmin(ReadOnlyAdmin):
+    """Recent password-reset requests, kept an hour to throttle them; written by the reset page
+    only. The e-mail address typed is stored as a hash."""
+
+    list_display = ["requested_at", "address"]
+    search_fields = ["address"]
+    date_hierarchy = "requested_at"

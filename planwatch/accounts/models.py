@@ -51,8 +51,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_(
+            "The pages switch to it after log-in and e-mails are written in it. Empty: the "
+            "language of the pages; e-mails in the site's default language."
+        ),
     )
+    # What the person wants to be e-mailed about (reporting.models.Notification.Kind).
+    notify_round_opened = models.BooleanField(_("a round opens"), default=True)
+    notify_returned = models.BooleanField(_("a contribution is returned"), default=True)
+    notify_validated = models.BooleanField(_("a contribution is validated"), default=True)
+    notify_reminder = models.BooleanField(_("a deadline is near or past"), default=True)
+    notify_digest = models.BooleanField(_("daily digest of new submissions"), default=True)
+    notify_published = models.BooleanField(_("a round is published"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -86,6 +101,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs) -> None:
         self.email = canonical_email(self.email)
         super().save(*args, **kwargs)
+
+    def wants(self, kind: str) -> bool:
+        """Whether the person wants e-mails of this kind (``notify_<kind>``)."""
+        return self.is_active and bool(getattr(self, f"notify_{kind}"))
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Role(models.Model):

@@ -2,15 +2,11 @@ from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("profile/", views.profile, name="profile"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",

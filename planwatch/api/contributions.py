@@ -531,7 +531,7 @@ def _refuse_review(user, item: Contribution) -> None:
     if not permissions.coordinates(user, item.round.plan_id):
         raise PermissionDenied(_("Only a coordinator of the plan reviews contributions."))
     raise PermissionDenied(
-        _("Only a submitted contribution of an open round can be validated or returned.")
+        _("Only a submitted contribution of an open or closed round can be validated or returned.")
     )
 
 
@@ -646,5 +646,34 @@ class ContributionReturn(ContributionScoped, generics.GenericAPIView):
             item,
             lambda: services.return_contribution(
                 item, user=request.user, version=data["version"], comment=data["comment"]
+            ),
+        )
+
+
+class ContributionWithdraw(ContributionScoped, generics.GenericAPIView):
+    """A focal point takes back a submission nobody has reviewed yet: it becomes a draft."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=VersionInput,
+        responses={200: ContributionSerializer, **WRITE_ERRORS},
+        tags=["contributions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        self.check_query(extra=())
+        item = self.get_object()
+        if not permissions.can_withdraw_contribution(request.user, item):
+            raise PermissionDenied(
+                _(
+                    "Only a focal point of the actor withdraws a submission, and only while "
+                    "nobody has reviewed it and the round takes the actor's work."
+                )
+            )
+        data = self.read(VersionInput)
+        return self.run(
+            item,
+            lambda: services.withdraw_contribution(
+                item, user=request.user, version=data["version"]
             ),
         )

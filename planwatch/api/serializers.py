@@ -267,7 +267,11 @@ class StatusCountSerializer(serializers.Serializer):
 
 
 class SplitSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Measures with a status in this round.")
+    measures = serializers.IntegerField(
+        help_text="The plan's measures: what the split rests on is `total` of them."
+    )
+    without_status = serializers.IntegerField(help_text="Measures with no status in this round.")
     counts = StatusCountSerializer(many=True)
 
 
@@ -276,6 +280,8 @@ class PillarSplitSerializer(serializers.Serializer):
     section = serializers.CharField(source="section.code")
     title = TranslatedField(of="section")
     total = serializers.IntegerField(source="split.total")
+    measures = serializers.IntegerField(source="split.measures")
+    without_status = serializers.IntegerField(source="split.without_status")
     counts = StatusCountSerializer(source="split.counts", many=True)
 
 

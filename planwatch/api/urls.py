@@ -40,6 +40,11 @@ urlpatterns = [
         contributions.ContributionReturn.as_view(),
         name="contribution_return",
     ),
+    path(
+        "v1/contributions/<int:pk>/withdraw/",
+        contributions.ContributionWithdraw.as_view(),
+        name="contribution_withdraw",
+    ),
     path("v1/plans/", views.PlanList.as_view(), name="plans"),
     path(plan, views.PlanDetail.as_view(), name="plan"),
     path(plan + "sections/", views.SectionList.as_view(), name="sections"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("contributions/<int:pk>/", views.contribution, name="contribution"),
     path("plans/<slug:plan>/rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    # The round's end (before the generic actions, so "publish" gets its confirmation page).
+    path("rounds/<int:pk>/close/", round_views.close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", round_views.reopen, name="round_reopen"),
+    path("rounds/<int:pk>/publish/", round_views.publish, name="round_publish"),
+    path("contributions/<int:pk>/withdraw/", round_views.withdraw, name="withdraw"),
     path("rounds/<int:pk>/<slug:action>/", views.round_action, name="round_action"),
     path("rounds/<int:pk>/measures/<int:number>/", views.review, name="review"),
     path("assessments/", views.assessments, name="assessments"),

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor, Government
@@ -56,6 +59,54 @@ class Round(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
+
+    def accepts_from(self, actor_id: int, today: dt.date | None = None) -> bool:
+        """Whether an actor's focal points may still save and submit: while the round is open,
+        or, once it is closed, until the date of a reopening for that actor. A reopening ends
+        by itself, since this compares its date with today's."""
+        if self.state == self.State.OPEN:
+            return True
+        if self.state != self.State.CLOSED:
+            return False
+        today = today or timezone.localdate()
+        return self.extensions.filter(actor_id=actor_id, until__gte=today).exists()
+
+
+class RoundExtension(models.Model):
+    """A closed round reopened for one actor until a date (the exception is also an Event)."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateField(_("open until"))
+    reason = models.TextField(_("reason"), blank=True)
+    granted_at = models.DateTimeField(_("granted at"), auto_now=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "actor__slug"]
+        verbose_name = _("reopening for one actor")
+        verbose_name_plural = _("reopenings for one actor")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "actor"], name="extension_unique_per_actor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.slug} / {self.actor.slug} until {self.until}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.until >= timezone.localdate()
 
 
 class Qualifier(models.TextChoices):
@@ -350,7 +401,7 @@ class Contribution(Edited):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in self.EDITABLE and self.round.state == Round.State.OPEN
+        return self.state in self.EDITABLE and self.round.accepts_from(self.actor_id)
 
 
 class EvidenceLink(models.Model):
@@ -494,3 +545,38 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Notification(models.Model):
+    """One e-mail sent to one person about one thing. The key names the thing (an event, a
+    day's digest), and the unique constraint is what makes each e-mail go out once."""
+
+    class Kind(models.TextChoices):
+        ROUND_OPENED = "round_opened", _("a round opens")
+        RETURNED = "returned", _("a contribution is returned")
+        VALIDATED = "validated", _("a contribution is validated")
+        REMINDER = "reminder", _("a deadline is near or past")
+        DIGEST = "digest", _("daily digest of new submissions")
+        PUBLISHED = "published", _("a round is published")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("about"), max_length=80)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} to {self.user_id}"

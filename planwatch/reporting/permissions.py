@@ -58,6 +58,20 @@ def can_manage_rounds(user: AnyUser, plan: Plan) -> bool:
     return coordinates(user, plan)
 
 
+def can_close_round(user: AnyUser, round_: Round) -> bool:
+    """Stop submissions (drafts stay as they are); the coordinators keep reviewing."""
+    return coordinates(user, round_.plan_id)
+
+
+def can_reopen_round_for_actor(user: AnyUser, round_: Round) -> bool:
+    """Let one actor's focal points save and submit in a closed round until a date."""
+    return coordinates(user, round_.plan_id)
+
+
+def can_publish_round(user: AnyUser, round_: Round) -> bool:
+    return coordinates(user, round_.plan_id)
+
+
 def can_see_round(user: AnyUser, round_: Round) -> bool:
     """Published rounds are public; others are seen by the coordinators and the focal points
     who have contributions in them."""
@@ -110,18 +124,30 @@ def can_import_contribution(user: AnyUser, contribution: Contribution) -> bool:
 
 
 def can_exchange_round_workbook(user: AnyUser, round_: Round, actor_id: int) -> bool:
-    """Download or upload an actor's workbook of an open round: the actor's focal points and
-    the plan's coordinators."""
-    return round_.state == Round.State.OPEN and (
-        actor_id in focal_actor_ids(user) or coordinates(user, round_.plan_id)
+    """Download or upload an actor's workbook of a round that still accepts the actor's work
+    (open, or reopened for the actor): the actor's focal points and the plan's coordinators."""
+    return (actor_id in focal_actor_ids(user) or coordinates(user, round_.plan_id)) and (
+        round_.accepts_from(actor_id)
+    )
+
+
+def can_withdraw_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    """A focal point takes back a submission nobody has reviewed yet, while the round still
+    accepts the actor's work; it becomes a draft again."""
+    return (
+        contribution.actor_id in focal_actor_ids(user)
+        and contribution.state == Contribution.State.SUBMITTED
+        and contribution.round.accepts_from(contribution.actor_id)
     )
 
 
 def can_review_contribution(user: AnyUser, contribution: Contribution) -> bool:
+    """Coordinators review submissions until the round is published (closing it stops only
+    the focal points)."""
     return (
         coordinates(user, contribution.round.plan_id)
         and contribution.state == Contribution.State.SUBMITTED
-        and contribution.round.state == Round.State.OPEN
+        and contribution.round.state in (Round.State.OPEN, Round.State.CLOSED)
     )
 
 

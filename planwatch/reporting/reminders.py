@@ -4,7 +4,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -55,7 +54,8 @@ def reminders_due(today: dt.date, days_before: int) -> list[Reminder]:
             action="reporting.reminder.sent", data__day=today.isoformat()
         ).values_list("data__user", "round_id", "data__kind")
     )
-    return [r for key, r in grouped.items() if key not in sent_today]
+    # Each person may turn reminders off on their profile page.
+    return [r for key, r in grouped.items() if key not in sent_today and r.user.wants("reminder")]
 
 
 def send_reminders(today: dt.date, days_before: int, dry_run: bool = False) -> list[Reminder]:
@@ -63,7 +63,7 @@ def send_reminders(today: dt.date, days_before: int, dry_run: bool = False) -> l
     for reminder in reminders:
         if dry_run:
             continue
-        with translation.override(reminder.user.language or settings.LANGUAGE_CODE):
+        with translation.override(reminder.user.mail_language):
             subject = (
                 _("Planwatch: contributions overdue")
                 if reminder.kind == "overdue"

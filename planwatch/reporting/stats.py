@@ -7,10 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 
 from planwatch.actors.models import Government
-from planwatch.plans.models import Plan, Section, Status
+from planwatch.plans.models import Measure, Plan, Section, Status
 
 from .models import BudgetLine, HeadlineFigure, MeasureStatus, PublishedBudgetTotal, Round
 
@@ -33,29 +35,76 @@ class StatusCount:
 
 @dataclass
 class Split:
-    """How many measures have each status."""
+    """How many measures have each status. ``total`` counts the measures with a status in the
+    round (the percentages rest on it), ``measures`` every measure of the plan (or of the
+    group) the split is about, so a thin round cannot pass for a complete one."""
 
     counts: list[StatusCount]
     total: int
+    measures: int = 0
 
     @classmethod
-    def from_counts(cls, plan: Plan, counts: dict[str, int]) -> "Split":
+    def from_counts(cls, plan: Plan, counts: dict, without: int = 0) -> "Split":
+        """``counts`` per status code; the measures without a status come as ``without`` or
+        under the key None (as the queries below give them)."""
+        without += counts.get(None, 0)
+        counts = {code: n for code, n in counts.items() if code is not None}
         total = sum(counts.values())
         codes = plan.status_codes()
         codes += [code for code in counts if code not in codes]
-        return cls([StatusCount(code, counts.get(code, 0), total) for code in codes], total)
+        return cls(
+            [StatusCount(code, counts.get(code, 0), total) for code in codes],
+            total,
+            total + without,
+        )
+
+    @property
+    def without_status(self) -> int:
+        return self.measures - self.total
+
+    @property
+    def coverage(self) -> str:
+        """ "Status known for 1 of 116 measures; 115 without a status in this round." in the
+        active language."""
+        values = {
+            "known": number_format(self.total, force_grouping=True),
+            "count": number_format(self.measures, force_grouping=True),
+            "without": number_format(self.without_status, force_grouping=True),
+        }
+        if not self.without_status:
+            return (
+                ngettext(
+                    "Status known for the %(count)s measure.",
+                    "Status known for all %(count)s measures.",
+                    self.measures,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Status known for %(known)s of %(count)s measure; %(without)s without a status in "
+                "this round.",
+                "Status known for %(known)s of %(count)s measures; %(without)s without a status in "
+                "this round.",
+                self.measures,
+            )
+            % values
+        )
+
+
+def _with_status(plan: Plan, round_: Round) -> QuerySet[Measure]:
+    """The plan's measures, each joined to its status in ``round_`` (``decided__status`` is
+    None for a measure without one), so every count also says what it rests on."""
+    return Measure.objects.filter(plan=plan).annotate(
+        decided=FilteredRelation("statuses", condition=Q(statuses__round=round_))
+    )
 
 
 def status_split(plan: Plan, round_: Round | None) -> Split:
     if round_ is None:
         return Split.from_counts(plan, {})
-    rows = (
-        MeasureStatus.objects.filter(round=round_, measure__plan=plan)
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return Split.from_counts(plan, {row["status"]: row["n"] for row in rows})
+    rows = _with_status(plan, round_).values("decided__status").annotate(n=Count("id")).order_by()
+    return Split.from_counts(plan, {row["decided__status"]: row["n"] for row in rows})
 
 
 @dataclass
@@ -66,16 +115,16 @@ class PillarSplit:
 
 def split_by_pillar(plan: Plan, round_: Round | None) -> list[PillarSplit]:
     pillars = list(Section.objects.filter(plan=plan, parent__isnull=True).order_by("order"))
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    counts: dict[int, dict[str | None, int]] = defaultdict(dict)
     if round_ is not None:
         rows = (
-            MeasureStatus.objects.filter(round=round_, measure__plan=plan)
-            .values("measure__section__pillar", "status")
+            _with_status(plan, round_)
+            .values("section__pillar", "decided__status")
             .annotate(n=Count("id"))
             .order_by()
         )
         for row in rows:
-            counts[row["measure__section__pillar"]][row["status"]] = row["n"]
+            counts[row["section__pillar"]][row["decided__status"]] = row["n"]
     return [PillarSplit(p, Split.from_counts(plan, counts[p.pillar])) for p in pillars]
 
 
@@ -148,18 +197,18 @@ class GroupSplit:
 def _split_by(plan: Plan, round_: Round | None, field: str, labels: dict) -> list[GroupSplit]:
     """Status counts per value of ``field`` (reached through the measure's actors). A measure
     counts once under each value it involves."""
-    counts: dict[object, dict[str, int]] = defaultdict(dict)
+    counts: dict[object, dict[str | None, int]] = defaultdict(dict)
     if round_ is not None:
         rows = (
-            MeasureStatus.objects.filter(round=round_, measure__plan=plan)
-            .values(f"measure__measure_actors__actor__{field}", "status")
-            .annotate(n=Count("measure", distinct=True))
+            _with_status(plan, round_)
+            .values(f"measure_actors__actor__{field}", "decided__status")
+            .annotate(n=Count("id", distinct=True))
             .order_by()
         )
         for row in rows:
-            key = row[f"measure__measure_actors__actor__{field}"]
+            key = row[f"measure_actors__actor__{field}"]
             if key is not None:
-                counts[key][row["status"]] = row["n"]
+                counts[key][row["decided__status"]] = row["n"]
     ordered = [key for key in labels if key in counts]
     return [GroupSplit(str(labels[key]), Split.from_counts(plan, counts[key])) for key in ordered]
 
@@ -176,7 +225,9 @@ def split_by_actor(plan: Plan, round_: Round | None) -> list[GroupSplit]:
 
 
 def split_per_round(plan: Plan) -> list[tuple[Round, Split]]:
-    """How the split moved between published rounds, oldest first."""
+    """How the split moved between published rounds, oldest first. Each split counts only the
+    measures with a status in its round (``measures`` equals ``total``); the plan's measure
+    count is in ``status_split``."""
     rounds = list(Round.objects.published().filter(plan=plan).order_by("end"))
     rows = (
         MeasureStatus.objects.filter(round__in=rounds)

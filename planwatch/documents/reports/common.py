@@ -8,6 +8,7 @@ from html import unescape
 import markdown as markdown_lib
 import nh3
 from django.db.models import Prefetch
+from django.utils.translation import override
 
 from planwatch.lib import charts
 from planwatch.lib.i18n import translated
@@ -182,6 +183,12 @@ def split_caption(split: Split, lang: str) -> str:
         f"{status_label(c.status, lang)} {integer(c.count, lang)} ({percent(c.percent, lang)})"
         for c in split.counts
     )
+
+
+def coverage(split: Split, lang: str) -> str:
+    """On how many of the measures the split rests, in words (plural forms from gettext)."""
+    with override(lang):
+        return split.coverage
 
 
 def paragraph(text: str, style: str = "") -> Paragraph:

@@ -19,6 +19,7 @@ from .common import (
     actors_text,
     cite,
     content,
+    coverage,
     document,
     measures_with_statuses,
     narrative_paragraphs,
@@ -140,6 +141,7 @@ def introduction(plan: Plan, round_: Round, lang: str) -> model.Section:
     section.add(
         paragraph(t("Computed from the statuses recorded for this round", lang), "label"),
         paragraph(headline_sentence(split, lang)),
+        paragraph(coverage(split, lang), "note"),
     )
     if plan.declared_measures > split.total and split.total:
         section.add(
@@ -238,7 +240,7 @@ def objective_split(plan: Plan, measures: list, round_: Round) -> stats.Split:
     for measure in measures:
         if status := measure.status_in.get(round_.pk):
             counts[status.status] += 1
-    return stats.Split.from_counts(plan, dict(counts))
+    return stats.Split.from_counts(plan, dict(counts), without=len(measures) - sum(counts.values()))
 
 
 def objective_section(plan, objective: Section, measures, round_, lang) -> model.Section:
@@ -254,7 +256,7 @@ def objective_section(plan, objective: Section, measures, round_, lang) -> model
             t("Status of the measures of objective %(code)s", lang, code=objective.code),
             [("", split)],
             lang,
-            description=split_caption(split, lang),
+            description=f"{split_caption(split, lang)}. {coverage(split, lang)}",
         )
         section.add(Figure(chart))
     return section.add(*narrative_blocks(measures, round_, lang))

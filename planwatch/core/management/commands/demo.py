@@ -114,6 +114,7 @@ class Command(BaseCommand):
         changed = "loaded" if summary.changed else "already up to date"
         self.stdout.write(f"NAP 2021-2025 dataset {changed}.")
         accounts = create_demo_accounts()
+        self._open_round()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nPlanwatch demo: {url}"))
         self.stdout.write(f"  the NAP:        {url}nl/plans/nap-2021-2025/")
@@ -125,3 +126,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<40} {role}")
         if not no_serve:
             call_command("serve", port=port)
+
+    def _open_round(self) -> None:
+        from planwatch.reporting.demo import create_demo_round
+
+        coordinator = get_user_model().objects.get(email="coordinator@demo.planwatch.invalid")
+        round_ = create_demo_round(Plan.objects.get(slug=DEMO_PLAN), coordinator)
+        self.stdout.write(
+            f"Open round for the demo focal points: {round_.slug}, deadline {round_.deadline}."
+        )

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .health import healthz
+
+urlpatterns = [path("healthz", healthz, name="healthz")]
