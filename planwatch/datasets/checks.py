@@ -68,6 +68,14 @@ class DatasetCheck:
     def records(self, key: str, what: str) -> list[Record]:
         return self.check.records(self.data.get(key, []), what)
 
+    def linked_measures(self, rec: Record) -> list[Any]:
+        """The measures a provision or an indicator names: each one a measure of the dataset."""
+        linked = self.check.slug_list(rec, "measures")
+        for number in linked:
+            if number not in self.numbers:
+                self.check.error(rec, f"unknown measure {number!r}")
+        return [n for n in linked if n in self.numbers]
+
     def unique(self, records: Iterable[Record], key: str, what: str) -> dict[Any, Record]:
         seen: dict[Any, Record] = {}
         for record in records:
@@ -246,17 +254,14 @@ class DatasetCheck:
             )
             for order, prov in enumerate(prov_recs.values()):
                 check.keys(prov, {"code", "title"}, {"chapter", "measures", "note"})
-                linked = check.slug_list(prov, "measures")
-                for number in linked:
-                    if number not in self.numbers:
-                        check.error(prov, f"unknown measure {number!r}")
+                linked = self.linked_measures(prov)
                 provisions.append(
                     {
                         "code": check.string(prov, "code"),
                         "title": check.text(prov, "title"),
                         "chapter": check.text(prov, "chapter", required=False),
                         "order": order,
-                        "measures": [n for n in linked if n in self.numbers],
+                        "measures": linked,
                     }
                 )
             self.provision_codes[rec["slug"]] = {p["code"] for p in provisions}
@@ -521,10 +526,7 @@ class DatasetCheck:
                     check.error(
                         rec, f"unknown dimension {dim!r}; known: {', '.join(Dimension.values)}"
                     )
-            linked = check.slug_list(rec, "measures")
-            for number in linked:
-                if number not in self.numbers:
-                    check.error(rec, f"unknown measure {number!r}")
+            linked = self.linked_measures(rec)
             indicators.append(
                 {
                     "code": check.string(rec, "code"),
@@ -533,7 +535,7 @@ class DatasetCheck:
                     "source": check.text(rec, "source", required=False),
                     "unit": check.choice(rec, "unit", Indicator.Unit.values),
                     "dimensions": dimensions,
-                    "measures": [n for n in linked if n in self.numbers],
+                    "measures": linked,
                     "suppress_below": (
                         check.integer(rec, "suppress_below") if "suppress_below" in rec else 0
                     ),
