@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange messages clean
+.PHONY: demo test lint format check pytest pytest-postgres bench bench-exchange bench-load messages screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Planwatch needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -44,6 +44,13 @@ bench: $(STAMP)
 
 bench-exchange: $(STAMP)
 	$(BIN)/python bench/exchange.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --postgres
+
+# The README's screenshots of the work pages, taken by the browser test in fr-BE and nl-BE.
+screenshots: $(STAMP)
+	PLANWATCH_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser_workspace.py -k screenshots
 
 # The interface catalogues (needs GNU gettext): new messages in, then fill their msgstr.
 messages: $(STAMP)

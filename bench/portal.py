@@ -9,8 +9,10 @@
 2. Times each page type in-process (Django's test client: the whole request/response cycle
    without the network): median and p95 over --requests requests, on the NAP and on a large plan.
 3. Starts `planwatch serve` and loads it from a second process on loopback for --seconds: requests
-   per second on a dynamic page, next to a static file of the same size served by the same
-   server (the ceiling).
+   per second on a dynamic page (cached; with a junk query string; rebuilt for every request, a
+   session cookie bypassing the cache), next to a static file of the same size served by the
+   same server (the ceiling). Then the cost of abuse: the server's memory before and after
+   1,200 distinct junk measure-list URLs, and the time of five junk interim-PDF URLs.
 
 It prints its figures; nothing is asserted.
 """
@@ -38,12 +40,15 @@ port, seconds, threads = int(sys.argv[2]), float(sys.argv[4]), int(sys.argv[5])
 counts = [0] * threads
 errors = [0] * threads
 stop = time.monotonic() + seconds
+headers = {"Host": "127.0.0.1"}
+if path.startswith("COOKIE:"):  # a session cookie (of no session): the page cache is bypassed
+    path, headers["Cookie"] = path.removeprefix("COOKIE:"), "sessionid=bench"
 def worker(i):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     while time.monotonic() < stop:
         try:
             target = path.replace("{n}", f"{i}-{counts[i]}-{errors[i]}")
-            conn.request("GET", target, headers={"Host": "127.0.0.1"})
+            conn.request("GET", target, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status == 200:
@@ -240,6 +245,8 @@ def time_pages(label: str, slug: str, requests: int) -> dict:
     from django.core.cache import cache
     from django.test import Client
 
+    from planwatch.core import page_cache
+
     client = Client()
     results = {}
     for name, path in page_paths(slug).items():
@@ -249,6 +256,7 @@ def time_pages(label: str, slug: str, requests: int) -> dict:
             for _ in range(requests):
                 if kind == "uncached":
                     cache.clear()
+                    page_cache.clear()
                 started = time.perf_counter()
                 response = client.get(path)
                 timings[kind].append((time.perf_counter() - started) * 1000)
@@ -276,6 +284,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the server's workers), in MB."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def _get(port: int, target: str) -> tuple[int, float]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    conn.request("GET", target, headers={"Host": "127.0.0.1"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, time.perf_counter() - started
+
+
+def abuse(port: int, server_pid: int) -> dict:
+    """What junk query strings cost the server: memory after 1,200 distinct junk URLs of the
+    measure list, and the time of five junk URLs of the interim PDF (rendered once at most)."""
+    measures = "/en/plans/nap-2021-2025/measures/"
+    for _ in range(20):  # every worker has the page once
+        _get(port, measures)
+    before = _rss_mb(server_pid)
+    statuses = [_get(port, f"{measures}?r={n}&utm_source=junk{n}")[0] for n in range(1200)]
+    after = _rss_mb(server_pid)
+    pdf = [_get(port, f"/en/plans/nap-2021-2025/reports/interim.pdf?r={n}") for n in range(5)]
+    return {
+        "junk_urls": len(statuses),
+        "junk_errors": sum(1 for status in statuses if status != 200),
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+        "pdf_seconds": [round(seconds, 2) for _, seconds in pdf],
+        "pdf_errors": sum(1 for status, _ in pdf if status != 200),
+    }
+
+
 def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
     port = free_port()
     env = {
@@ -285,6 +348,10 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "PLANWATCH_SSL_REDIRECT": "0",
         "PLANWATCH_DEBUG": "0",
+        # The load below comes from one address: no rate limit on the pages it rebuilds.
+        "PLANWATCH_ANONYMOUS_RATE": "off",
+        # Reports rendered on first download, which the abuse figures time.
+        "PLANWATCH_RENDER_REPORTS": "0",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     # A static file of the same size as the page, served by the same server: the ceiling.
@@ -328,7 +395,8 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
         results = {}
         targets = (
             ("dynamic", path),
-            ("dynamic uncached", path + "?bust={n}"),
+            ("junk query string", path + "?bust={n}"),
+            ("dynamic uncached", "COOKIE:" + path),
             ("static", "/static/bench/same-size.html"),
         )
         for name, target in targets:
@@ -349,6 +417,7 @@ def throughput(data_dir: str, path: str, size: int, seconds: float) -> dict:
             )
             rate, errors = out.stdout.split()
             results[name] = {"requests_per_s": round(float(rate), 1), "errors": int(errors)}
+        results["abuse"] = abuse(port, server.pid)
         return results
     finally:
         server.terminate()
@@ -410,12 +479,23 @@ def main() -> None:
         f"  NAP plan page        {dynamic['requests_per_s']:>8.1f} req/s "
         f"({dynamic['errors']} errors)"
     )
+    junk = report["throughput"]["junk query string"]
+    print(f"  same, junk query     {junk['requests_per_s']:>8.1f} req/s ({junk['errors']} errors)")
     cold = report["throughput"]["dynamic uncached"]
     print(f"  same, never cached   {cold['requests_per_s']:>8.1f} req/s ({cold['errors']} errors)")
     print(
         f"  static, same size    {static['requests_per_s']:>8.1f} req/s ({static['errors']} errors)"
     )
     print(f"  dynamic / static     {dynamic['requests_per_s'] / static['requests_per_s']:.2f}")
+    abuse_ = report["throughput"]["abuse"]
+    print(
+        f"  {abuse_['junk_urls']} junk measure-list URLs: server memory "
+        f"{abuse_['rss_before_mb']} -> {abuse_['rss_after_mb']} MB "
+        f"(+{abuse_['rss_after_mb'] - abuse_['rss_before_mb']:.1f} MB, "
+        f"{abuse_['junk_errors']} errors)"
+    )
+    pdf = abuse_["pdf_seconds"]
+    print(f"  five junk interim PDF URLs: {pdf} s ({abuse_['pdf_errors']} errors)")
     print(json.dumps(report))
 
 

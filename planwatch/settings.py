@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "django_ratelimit",
     "planwatch.core",
     "planwatch.accounts",
     "planwatch.actors",
@@ -90,20 +92,28 @@ INSTALLED_APPS = [
     "planwatch.portal",
     "planwatch.api",
     "planwatch.ops",
+    "planwatch.translations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public plan pages for anonymous readers, cached until any content changes: early, so a
+    # cached page costs no session, routing or query (planwatch.core.page_cache).
+    "planwatch.core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every response and 304 Not Modified when the page has not changed.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Public plan pages for anonymous readers, cached until any content changes.
-    "planwatch.core.page_cache.PageCacheMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # "Cache-Control: private, no-store" on work pages and every answer to a logged-in person.
+    "planwatch.core.headers.PrivateAnswersMiddleware",
+    # Anonymous requests that missed the page cache, limited per address (ANONYMOUS_RATE).
+    "planwatch.core.ratelimit.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -126,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planwatch.core.context_processors.languages",
+                "planwatch.core.context_processors.site",
             ],
         },
     }
@@ -137,13 +148,67 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANWATCH_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and a few writers at once (docs/architecture.md, "No lost updates"): in WAL
+    # mode readers never wait for a writer; BEGIN IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits its turn (up to the busy timeout) instead of failing
+    # with "database is locked" when it upgrades a read to a write; synchronous=NORMAL is safe in
+    # WAL mode (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,  # seconds a writer waits for the lock (gunicorn allows a request 60)
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per process; cached public pages are keyed by the data version, so nothing stale is served.
+# Per process: the measure list's filter choices (keyed by the data version) and the counters
+# of the anonymous rate limit.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PLANWATCH_PAGE_CACHE_ENTRIES", "5000"))},
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
+# The public page cache (planwatch.core.page_cache), per process: at most this many pages and
+# this many megabytes of them, least recently used out first.
+PAGE_CACHE_ENTRIES = int(os.environ.get("PLANWATCH_PAGE_CACHE_ENTRIES", "2000"))
+PAGE_CACHE_BYTES = int(float(os.environ.get("PLANWATCH_PAGE_CACHE_MB", "64")) * 1024 * 1024)
+# How long a process trusts the data version it read: a cached page costs no query, and a change
+# made through another process reaches its cached pages within this many seconds (0: read it for
+# every request, one query per cached page).
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PLANWATCH_PAGE_CACHE_VERSION_SECONDS", "1"))
+
+# Anonymous requests that miss the page cache (and downloads, reports), per address and process:
+# "120/m" is 120 a minute; "0" or "off" switches the limit off. Over it: a 429 page. The counters
+# live in each process's own memory, so N server processes allow up to N times the rate.
+ANONYMOUS_RATE = os.environ.get("PLANWATCH_ANONYMOUS_RATE", "120/m").strip()
+if ANONYMOUS_RATE.lower() in ("", "0", "off", "none"):
+    ANONYMOUS_RATE = None
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# The client's address as the log-in lock-out reads it (PLANWATCH_TRUSTED_PROXIES): behind a
+# proxy, each reader is counted on their own, not everyone on the proxy's address.
+RATELIMIT_IP_META_KEY = "planwatch.accounts.lockout.client_address"
+# django-ratelimit asks for a cache shared by every process (memcached, Redis); Planwatch keeps
+# none, and a limit per process is enough to stop one address from rendering page after page.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from another
+# site. The API documentation and the HTML reports relax it for their own pages only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -221,6 +286,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# The public reports of published rounds, rendered once per data version and served as files
+# (planwatch.documents.published); after a round is published they are rendered in the
+# background unless PLANWATCH_RENDER_REPORTS is off (then on first download).
+REPORTS_DIR = DATA_DIR / "reports"
+REPORTS_RENDER_ON_PUBLISH = env_bool("PLANWATCH_RENDER_REPORTS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -237,6 +307,14 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("PLANWATCH_STATIC_FINDERS")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Who publishes the site (the accessibility statement, the DCAT-AP catalogue, whose addresses
+# start with SITE_URL), and the live site a static copy's log-in link leads to (none when
+# empty). PLANWATCH_STATIC_EXPORT is set by publish-static while it renders pages.
+PLANWATCH_ORGANISATION = os.environ.get("PLANWATCH_ORGANISATION", "").strip()
+PLANWATCH_CONTACT_EMAIL = os.environ.get("PLANWATCH_CONTACT_EMAIL", "").strip()
+PLANWATCH_LIVE_URL = os.environ.get("PLANWATCH_LIVE_URL", "").strip().rstrip("/")
+PLANWATCH_STATIC_EXPORT = False
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -270,6 +348,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # A document nested too deeply is a 400 like any other unreadable body (api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "planwatch.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "planwatch.api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -289,4 +373,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "planwatch.plans.models.Status"},
+    # OpenAPI links between operations, for clients and schemathesis's stateful tests.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "planwatch.api.schema_links.add_links",
+    ],
 }

@@ -22,7 +22,10 @@ def _empty_page_cache():
     # Each test reads pages fresh (the test client records templates and context only then).
     from django.core.cache import cache
 
+    from planwatch.core import page_cache
+
     cache.clear()
+    page_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -32,9 +32,9 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import ignored_auth
 
 from planwatch.api.models import ApiToken
-from planwatch.portal.forms import MeasureFilter
 from planwatch.reporting import services
 from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink, Round
 from planwatch.wsgi import application
@@ -50,44 +50,26 @@ def _schema() -> dict:
 
 SCHEMA = _schema()
 
-# The schema serves every plan, so the values that exist only in the data (the plan's slug, its
-# pillars, actors, published rounds, the statuses it uses) are plain strings and integers in it,
-# and a filter naming none of them is refused by design (400: "round=nope" is a mistake, not
-# an empty list). Schemathesis tests the schema narrowed to the NAP: these parameters and fields
-# list the NAP's values (test_the_nap_values_are_real checks them) and "" (no filter), so valid
-# requests use them and invalid ones use anything else.
-NAP = {
-    "pillar": [1, 2, 3, 4, 5, 6, 7],
-    "status": ["", "not_started", "in_progress", "implemented"],
-    "government": ["", "be-fed", "vl", "wal", "fwb"],
-    "actor": ["", "fod-justitie", "opgroeien", "igvm"],
-    "tag": ["", "sexual-violence", "fgm", "women", "children"],
-    "round": ["", "interim-2023"],
-}
-NARROWED = {  # the filters checked against the plan's values
-    "/api/v1/plans/{plan}/measures/": ("pillar", "status", "government", "actor", "tag"),
-    "/api/v1/plans/{plan}/statuses/": ("round", "status"),
-    "/api/v1/plans/{plan}/assessments/": ("round",),
-}
+# The schema serves every plan, so the plan's slug is a plain string in it. Schemathesis tests
+# the schema with the plan narrowed to the NAP, so that requests reach its data; the filters are
+# tested as the schema gives them: a well-formed value that names nothing the plan has (a round,
+# a measure, an actor…) is a documented 404, never a 400. A contribution's proposed status must be
+# one the plan uses (a rule of the data, checked as the form checks it), so the body's status is
+# narrowed to the NAP's statuses (test_the_nap_values_are_real checks them), and budget years to
+# the open round.
+NAP_STATUSES = ["", "not_started", "in_progress", "implemented"]
 OPEN_ROUND, OPEN_YEAR = "2024", 2024  # the round the contribution tests open
 
 
 def _narrowed(served: dict) -> dict:
     narrowed = copy.deepcopy(served)
-    for path, operations in narrowed["paths"].items():
+    for operations in narrowed["paths"].values():
         for parameter in operations.get("get", {}).get("parameters", []):
-            name, where = parameter["name"], parameter["in"]
-            if (where, name) == ("path", "plan"):
+            if (parameter["in"], parameter["name"]) == ("path", "plan"):
                 parameter["schema"] = {"type": "string", "enum": ["nap-2021-2025"]}
-            elif where == "query" and name in NARROWED.get(path, ()):
-                kind = "integer" if name == "pillar" else "string"
-                parameter["schema"] = {"type": kind, "enum": NAP[name]}
-            elif (path, name) == ("/api/v1/contributions/", "round"):
-                parameter["schema"] = {"type": "string", "enum": ["", OPEN_ROUND]}
-    # Contributions: the statuses the NAP uses, budget years within the open round.
     components = narrowed["components"]["schemas"]
     for name in ("ContributionInput", "ContributionChange", "PatchedContributionChange"):
-        components[name]["properties"]["proposed_status"] = {"enum": [None, *NAP["status"]]}
+        components[name]["properties"]["proposed_status"] = {"enum": [None, *NAP_STATUSES]}
     year = components["BudgetLineInput"]["properties"]["year"]
     year.update(minimum=OPEN_YEAR, maximum=OPEN_YEAR)
     return narrowed
@@ -159,10 +141,7 @@ def test_the_served_schema_is_the_one_tested(client):
 
 
 def test_the_nap_values_are_real(client, nap):
-    form = MeasureFilter(nap)
-    for name in ("pillar", "status", "government", "actor", "tag"):
-        choices = {str(value) for value, _label in form.fields[name].choices}
-        assert {str(value) for value in NAP[name]} <= choices, name
+    assert [code for code, _label in nap.status_choices()] == NAP_STATUSES[1:]
     for number in DICTIONARIES["number"]:
         assert client.get(f"/api/v1/plans/nap-2021-2025/measures/{number}/").status_code == 200
     for code in DICTIONARIES["indicator"]:
@@ -307,10 +286,9 @@ def test_contributions_by_role(case, target, fresh, targets, tokens):
     is_list = case.operation.path == "/api/v1/contributions/"
     before = snapshot(targets)  # as every role finds them: each call is rolled back
     for role in ROLES:
-        # Two rules of the data, not of the request's form, checked below instead: submitting
-        # needs a status and a narrative (sent or saved); the round filter names a round the
-        # person has contributions in (for an assessor, round 2024 is as unknown as "nope").
-        unusual = (suffix == "submit" or (is_list and role == "assessor")) and positive
+        # A rule of the data, not of the request's form, checked below instead: submitting
+        # needs a status and a narrative (sent or saved).
+        unusual = suffix == "submit" and positive
         with transaction.atomic():
             response = case.call_and_validate(
                 headers=tokens[role], excluded_checks=[positive_data_acceptance] if unusual else []
@@ -322,9 +300,8 @@ def test_contributions_by_role(case, target, fresh, targets, tokens):
             assert after == before, (role, case.method, suffix, target, status)
         if unusual and status == 400:
             errors = json.loads(response.content)["errors"]
-            rules = {"round": None} if is_list else SUBMIT_RULES
-            assert errors and set(errors) <= set(rules), errors
-            assert all(rules[name] in (None, errors[name]) for name in errors), errors
+            assert errors and set(errors) <= set(SUBMIT_RULES), errors
+            assert all(SUBMIT_RULES[name] == errors[name] for name in errors), errors
         if is_list:
             if role in LISTS and status == 200:
                 actors = {row["actor"] for row in json.loads(response.content)["results"]}
@@ -334,6 +311,53 @@ def test_contributions_by_role(case, target, fresh, targets, tokens):
             continue  # a generated id names no contribution: the checks above apply
         allowed = expected(role, action, target)
         assert status in allowed, (role, case.method, suffix, target, status, response.text)
+
+
+# Stateful: sequences of requests that follow the schema's links --------------------------------
+
+STATEFUL = hypothesis.settings(SETTINGS, max_examples=30, stateful_step_count=8)
+
+
+def test_the_schema_links_operations():
+    """The links the stateful tests follow: from a plan to its parts, from a list to its items
+    and to the filters they name."""
+    paths = SCHEMA["paths"]
+    plan_links = paths["/api/v1/plans/{plan}/"]["get"]["responses"]["200"]["links"]
+    assert plan_links["plans_measures_list"]["parameters"] == {"path.plan": "$response.body#/slug"}
+    rounds = paths["/api/v1/plans/{plan}/rounds/"]["get"]["responses"]["200"]["links"]
+    assert rounds["statuses"] == {
+        "operationId": "plans_statuses_list",
+        "parameters": {
+            "path.plan": "$request.path.plan",
+            "query.round": "$response.body#/results/0/slug",
+        },
+    }
+
+
+def test_stateful_reads_without_a_token(nap):
+    """Anonymous sequences: list the plans, open one, its measures, a measure, its statuses…"""
+    schema.as_state_machine().run(settings=STATEFUL)
+
+
+def test_stateful_contributions_of_a_focal_point(targets, tokens):
+    """A focal point's sequences: list their contributions, open one, change it, submit it;
+    every answer documented, whatever the order."""
+
+    class FocalPoint(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": tokens["focal_a"]}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            # The token is this machine's own (ignored_auth would send it as the "invalid"
+            # one; test_every_read_without_a_token and the role tests check refusals).
+            # Submitting needs a status and a narrative, a rule of the data checked in
+            # test_contributions_by_role: a 400 for a well-formed body is expected there.
+            excluded = [ignored_auth]
+            if case.operation.path.endswith("/submit/"):
+                excluded.append(positive_data_acceptance)
+            case.validate_response(response, excluded_checks=excluded, transport_kwargs=kwargs)
+
+    FocalPoint.run(settings=STATEFUL)
 
 
 # What schemathesis found, kept as plain tests -------------------------------------------------

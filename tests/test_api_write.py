@@ -153,7 +153,7 @@ def test_a_focal_point_lists_their_actors_contributions(client, round_, focal_a)
 
 
 @pytest.mark.parametrize(
-    "query", ["?state=nope", "?round=nope", "?measure=abc", "?colour=red", "?page=0"]
+    "query", ["?state=nope", "?round=no%20pe", "?measure=abc", "?colour=red", "?page=0"]
 )
 def test_bad_list_queries_are_400(client, round_, focal_a, query):
     response = client.get(API + query, **auth(focal_a))
@@ -161,13 +161,20 @@ def test_bad_list_queries_are_400(client, round_, focal_a, query):
     assert response.json()["errors"]
 
 
+@pytest.mark.parametrize("query", ["?round=nope", "?actor=nobody", "?plan=nope", "?measure=999"])
+def test_a_list_filter_matching_none_of_your_contributions_is_empty(client, round_, focal_a, query):
+    response = client.get(API + query, **auth(focal_a))
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
 def test_the_list_takes_a_fixed_number_of_queries(
     client, round_, focal_a, coordinator, django_assert_max_num_queries
 ):
     for user in (focal_a, coordinator):
         headers = auth(user)
-        # token, roles, round choices, count, page, evidence, budget lines (+ touch)
-        with django_assert_max_num_queries(9):
+        # token, roles, count, page, evidence, budget lines (+ touch)
+        with django_assert_max_num_queries(8):
             assert client.get(API + "?page_size=1000", **headers).status_code == 200
 
 
@@ -479,7 +486,7 @@ def test_contributions_written_by_api_never_appear_publicly(
     assert BudgetLine.objects.filter(contribution=item).exists()
     lines = client.get(NAP + "budget-lines/?page_size=1000").json()["results"]
     assert not [line for line in lines if line["amount"] == "125000.5"]
-    assert client.get(NAP + "statuses/?round=2024").status_code == 400  # not published
+    assert client.get(NAP + "statuses/?round=2024").status_code == 404  # not published
     rounds = [r["slug"] for r in client.get(NAP + "rounds/").json()["results"]]
     assert "2024" not in rounds
     assert client.get(API).status_code == 401
@@ -529,3 +536,20 @@ def test_every_write_answer_matches_the_schema(client, schema, item, focal_a, fo
     validate = "/api/v1/contributions/{id}/validate/"
     _check(schema, validate, "post", call(client, item, "validate", boss))
     _check(schema, validate, "post", call(client, item, "validate", boss))  # 403 now
+
+
+@pytest.mark.parametrize("depth", [900, 50_000])
+@pytest.mark.parametrize("what", ["", "submit/", "validate/"])
+def test_deeply_nested_json_is_400_json(client, item, focal_a, coordinator, depth, what):
+    before = snapshot(item)
+    body = '{"version": 0, "narrative": {"en": ' + "[" * depth + "]" * depth + "}}"
+    user = coordinator if what == "validate/" else focal_a
+    if what == "validate/":
+        item = submitted(item, focal_a)
+        before = snapshot(item)
+    method = client.patch if what == "" else client.post
+    response = method(f"{API}{item.pk}/{what}", body, "application/json", **auth(user))
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+    assert snapshot(item) == before

@@ -110,7 +110,7 @@ def expect(response, code):
                 "coordinator": 200,
                 "focal_a": 403,
                 "focal_b": 403,
-                "assessor": 403,
+                "assessor": 404,  # the open round is not theirs to see: as if it did not exist
                 "anonymous": "login",
             },
         ),
@@ -120,7 +120,7 @@ def expect(response, code):
                 "coordinator": 200,
                 "focal_a": 403,
                 "focal_b": 403,
-                "assessor": 403,
+                "assessor": 404,  # the open round is not theirs to see: as if it did not exist
                 "anonymous": "login",
             },
         ),
@@ -160,7 +160,7 @@ def expect(response, code):
                 "coordinator": 403,
                 "focal_a": 403,
                 "focal_b": 403,
-                "assessor": 403,
+                "assessor": 404,
                 "anonymous": "login",
             },
         ),
@@ -216,7 +216,8 @@ def test_who_may_save_a_contribution(client, people, item, who, code):
 @pytest.mark.parametrize("action", ["open", "publish"])
 def test_only_coordinators_open_and_publish(client, people, round_, who, action):
     response = as_(client, people, who).post(f"/en/work/rounds/{round_.pk}/{action}/")
-    expect(response, "login" if who == "anonymous" else 403)
+    # The assessor may not even see the open round: 404, as for a round that does not exist.
+    expect(response, {"anonymous": "login", "assessor": 404}.get(who, 403))
     round_.refresh_from_db()
     assert round_.state == "open"
 
@@ -239,7 +240,7 @@ def test_only_coordinators_review(client, people, round_, item, who):
     response = as_(client, people, who).post(
         url, {"action": "validate", "contribution": item.pk, f"c{item.pk}-version": item.version}
     )
-    assert response.status_code == 403
+    assert response.status_code == (404 if who == "assessor" else 403)
     item.refresh_from_db()
     assert item.state == "submitted"
 
@@ -337,9 +338,11 @@ def test_a_stale_form_gets_a_conflict_showing_both_versions(client, people, item
     response = client.post(url, {**form, "narrative_en": "My text"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this contribution" in page
+    assert "Someone else saved this in the meantime" in page
     assert "Colleague&#x27;s text" in page or "Colleague's text" in page
-    assert "My text" in page  # still in the form
+    assert "My text</textarea>" in page  # still in the form
+    assert "Colleague" in _conflict_section(page)  # beside the saved version
+    assert 'name="version" value="1"' in page  # saving again is a deliberate overwrite
     item.refresh_from_db()
     assert item.narrative_en == "Colleague's text"
 
@@ -533,7 +536,15 @@ def test_field_errors_are_tied_to_their_fields(client, people, item):
     page = response.content.decode()
     assert 'aria-describedby="id_evidence_helptext id_evidence_error"' in page
     assert 'aria-invalid="true"' in page
-    assert 'id="id_evidence_error" role="alert"' in page
+    assert 'id="id_evidence_error"' in page
+    # The GOV.UK pattern: "Error:" in the title and a summary at the top linking to each field.
+    assert "<title>Error: Measure" in page
+    summary = page[
+        page.index('class="error-summary"') : page.index("</ul>", page.index("error-summary"))
+    ]
+    assert 'role="alert"' in summary
+    assert '<a href="#id_evidence">Evidence links: Line 1:' in summary
+    assert page.index('class="error-summary"') < page.index("<h1>")
 
 
 def test_coordinators_get_draft_reports_of_a_round_in_progress(client, people, round_):
@@ -544,3 +555,129 @@ def test_coordinators_get_draft_reports_of_a_round_in_progress(client, people, r
     assert report.status_code == 200 and "DRAFT" in report.content.decode()
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def _conflict_section(page: str) -> str:
+    return page.split('class="conflict"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_status_conflict_keeps_the_typed_text_beside_the_saved_one(client, people, round_, item):
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    coordinator = as_(client, people, "coordinator")
+    assert 'name="version" value="0"' in coordinator.get(url).content.decode()
+    colleague = make_user("colleague@example.org", role="coordinator", plan=round_.plan)
+    services.decide_status(
+        round_,
+        item.measure,
+        user=colleague,
+        status="not_started",
+        narrative={"en": "The decision of a colleague"},
+        version=0,
+    )
+    form = {"action": "decide", "version": 0, "status": "not_started", "reason": ""}
+    response = coordinator.post(url, {**form, "narrative_en": "My decision"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime" in page
+    assert "The decision of a colleague" in _conflict_section(page)
+    assert "My decision</textarea>" in page
+    assert 'name="version" value="1"' in page
+    status = round_.statuses.get(measure=item.measure)
+    assert (status.narrative_en, status.version) == ("The decision of a colleague", 1)
+    # Having compared, saving the form again replaces their version, deliberately.
+    again = coordinator.post(url, {**form, "version": 1, "narrative_en": "My decision"})
+    assert again.status_code == 302
+    status.refresh_from_db()
+    assert (status.narrative_en, status.version) == ("My decision", 2)
+
+
+def test_a_late_return_shows_the_contribution_now_and_keeps_the_typed_comment(
+    client, people, round_, item
+):
+    services.save_contribution(item, filled(), user=people["focal_a"], version=0, submit=True)
+    item.refresh_from_db()
+    read = item.version
+    # A colleague validates first; this coordinator's return then comes too late.
+    colleague = make_user("colleague@example.org", role="coordinator", plan=round_.plan)
+    services.validate_contribution(item, user=colleague, version=read)
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    response = as_(client, people, "coordinator").post(
+        url,
+        {
+            "action": "return",
+            "contribution": item.pk,
+            f"c{item.pk}-version": read,
+            f"c{item.pk}-comment": "Which sessions were held?",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime" in page
+    assert "validated" in _conflict_section(page)
+    assert "Which sessions were held?" in page.split('id="typed-comment-heading"', 1)[1]
+    item.refresh_from_db()
+    assert (item.state, item.review_comment) == ("validated", "")
+
+
+def test_a_correction_conflict_keeps_the_reason_beside_the_saved_status(
+    client, people, round_, item
+):
+    status = services.decide_status(
+        round_, item.measure, user=people["coordinator"], status="not_started", narrative={}
+    )
+    services.publish_round(round_, user=people["coordinator"])
+    services.correct_status(
+        status,
+        user=people["coordinator"],
+        status="implemented",
+        reason="Finished in March.",
+        version=status.version,
+    )
+    url = f"/en/work/rounds/{round_.pk}/measures/{item.measure.number}/"
+    response = as_(client, people, "coordinator").post(
+        url,
+        {"action": "correct", "version": 1, "status": "in_progress", "reason": "My reason"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "status-implemented" in _conflict_section(page)
+    assert "My reason</textarea>" in page
+    status.refresh_from_db()
+    assert (status.status, status.version) == ("implemented", 2)
+
+
+def test_an_assessment_conflict_keeps_the_typed_text_beside_the_saved_one(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    url = f"/en/work/assessments/{interim.pk}/112/{platform}/"
+    assessor = as_(client, people, "assessor")
+    assert 'name="version" value="0"' in assessor.get(url).content.decode()
+    colleague = make_user("colleague@example.org", role="assessor", actor="national-platform")
+    services.save_assessment(
+        interim,
+        nap.measures.get(number=112),
+        platform,
+        user=colleague,
+        rating="implemented",
+        commentary={"fr": "Publié par ma collègue"},
+        publish=True,
+        version=0,
+    )
+    form = {"version": 0, "rating": "not_started", "commentary_en": "My unpublished view"}
+    response = assessor.post(url, form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    saved = _conflict_section(page)
+    assert "Publié par ma collègue" in saved and "colleague@example.org" in saved
+    assert "My unpublished view</textarea>" in page
+    assessment = interim.assessments.get(measure__number=112, organisation_id=platform)
+    assert (assessment.commentary_fr, assessment.is_published) == ("Publié par ma collègue", True)
+
+
+def test_a_form_without_the_version_it_read_saves_nothing(client, nap, people):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    platform = people["assessor"].roles.get().actor_id
+    url = f"/en/work/assessments/{interim.pk}/112/{platform}/"
+    response = as_(client, people, "assessor").post(url, {"rating": "not_started"})
+    assert response.status_code == 200
+    assert not interim.assessments.filter(measure__number=112).exists()

@@ -23,6 +23,7 @@ def page_paths(plan) -> list[str]:
         "plans/{plan}/indicators/",
         f"plans/{{plan}}/indicators/{indicator.code}/",
         "accounts/login/",
+        "accessibility/",
     ]
 
 

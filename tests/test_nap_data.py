@@ -109,10 +109,10 @@ def test_itemised_budget_lines(nap):
 def test_plan_page_shows_the_report_figures(client, nap):
     page = client.get("/en/plans/nap-2021-2025/").content.decode().replace("\u00a0", " ")
     for text in (
-        "more than € 181,000,000",
-        "almost € 102,000,000",
-        "€ 40,595,000",
-        "€ 180,000,000",
+        "more than €181,000,000",
+        "almost €102,000,000",
+        "€40,595,000",
+        "€180,000,000",
         "3,287",  # ZSG registrations in 2022
         "63.8",  # share of ZSG victims who file a complaint
     ):
@@ -230,6 +230,37 @@ def missing_languages(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
             if absent and len(absent) < len(LANGUAGES):
                 missing.append((kind, str(name), field, absent))
     return missing
+
+
+def missing_breakdown_labels(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
+    """Breakdown values (observations' and targets' ``dims``, written in Dutch) without their
+    French, German or English label in the indicator's ``labels``."""
+    missing = []
+    for indicator in Indicator.objects.filter(plan=plan).prefetch_related(
+        "observations", "targets"
+    ):
+        points = [*indicator.observations.all(), *indicator.targets.all()]
+        for value in sorted({str(v) for point in points for v in (point.dims or {}).values()}):
+            texts = (indicator.labels or {}).get(value) or {}
+            absent = [lang for lang in LANGUAGES if lang != "nl" and not texts.get(lang)]
+            if absent:
+                missing.append(("breakdown label", f"{indicator.code} {value}", "labels", absent))
+    return missing
+
+
+def test_every_breakdown_label_of_the_nap_exists_in_every_language(nap):
+    assert missing_breakdown_labels(nap) == []
+    luik = Indicator.objects.get(plan=nap, code="zsg-centres-opened")
+    assert [luik.label("Luik", lang) for lang in LANGUAGES] == ["Luik", "Liège", "Lüttich", "Liège"]
+
+
+def test_a_breakdown_value_without_a_label_is_reported(nap):
+    indicator = Indicator.objects.get(plan=nap, code="zsg-centres-opened")
+    del indicator.labels["Luik"]["de"]
+    indicator.save()
+    assert missing_breakdown_labels(nap) == [
+        ("breakdown label", "zsg-centres-opened Luik", "labels", ["de"])
+    ]
 
 
 def test_every_shown_text_of_the_nap_exists_in_every_language(nap):

@@ -156,6 +156,36 @@ def test_a_failing_mail_server_does_not_undo_the_change(
     assert not Notification.objects.filter(kind="validated").exists()  # can be sent again
 
 
+def test_the_mail_goes_out_outside_the_transaction_that_records_it(
+    round_, people, django_capture_on_commit_callbacks, settings
+):
+    """A slow mail server must not hold a transaction open (on SQLite, the write lock)."""
+    from django.db import connection
+
+    settings.EMAIL_BACKEND = "tests.test_notifications.DepthBackend"
+    DepthBackend.depths.clear()
+    item = justice_item(round_)
+    submit(item, people["a"])
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        services.validate_contribution(item, user=people["coordinator"], version=item.version)
+    assert DepthBackend.depths == [depth]
+    assert Notification.objects.filter(kind="validated").exists()
+
+
+class DepthBackend:
+    depths: list[int] = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        DepthBackend.depths.append(len(connection.atomic_blocks))
+        return len(messages)
+
+
 class BrokenBackend:
     def __init__(self, *args, **kwargs):
         pass

@@ -7,12 +7,14 @@ import io
 import re
 from decimal import Decimal
 from html import unescape
+from pathlib import Path
 
 import docx
+import polib
 import pytest
 
+import planwatch
 from planwatch.documents import reports
-from planwatch.documents.reports.messages import MESSAGES
 from planwatch.plans.models import Measure, Plan, Provision, Section
 from planwatch.reporting import stats
 from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
@@ -46,6 +48,22 @@ CITATIONS = {
     "de": "(Maßnahme 112)",
     "en": "(measure 112)",
 }
+
+
+def _report_messages() -> dict[str, dict[str, str]]:
+    """The catalogue entries the reports use (their msgid is written in a report module), with
+    their nl, fr and de translations: the reports have no words of their own."""
+    root = Path(planwatch.__file__).parent
+    source = "".join(path.read_text() for path in (root / "documents/reports").glob("*.py"))
+    messages: dict[str, dict[str, str]] = {}
+    for lang in ("nl", "fr", "de"):
+        for entry in polib.pofile(str(root / f"locale/{lang}/LC_MESSAGES/django.po")):
+            if not entry.msgid_plural and f'"{entry.msgid}"' in source:
+                messages.setdefault(entry.msgid, {})[lang] = entry.msgstr
+    return messages
+
+
+MESSAGES = _report_messages()
 
 
 def flat(text: str) -> str:

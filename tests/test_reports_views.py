@@ -51,7 +51,7 @@ def test_anyone_downloads_a_published_round(client, nap):
     assert response["Content-Disposition"] == (
         'inline; filename="nap-2021-2025-interim-2023-interim-en.html"'
     )
-    html = response.content.decode()
+    html = response.getvalue().decode()  # a stored file, streamed
     assert '<html lang="en">' in html and "Interim evaluation 2021-2023" in html
     assert "DRAFT" not in html
 
@@ -60,7 +60,7 @@ def test_anyone_downloads_a_published_round(client, nap):
     assert response["Content-Disposition"] == (
         'attachment; filename="nap-2021-2025-interim-2023-budget-fr.docx"'
     )
-    assert docx.Document(io.BytesIO(response.content)).paragraphs[0].text == "Rapport budgétaire"
+    assert docx.Document(io.BytesIO(response.getvalue())).paragraphs[0].text == "Rapport budgétaire"
 
 
 def test_a_draft_round_is_404_for_all_but_its_coordinators(client, nap, draft):

@@ -66,7 +66,7 @@ def expect(response, code):
         ("coordinator", 200),
         ("focal_a", 403),
         ("focal_b", 403),
-        ("assessor", 403),
+        ("assessor", 404),  # the open round is not theirs to see: as if it did not exist
         ("anonymous", "login"),
     ],
 )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from planwatch.plans.models import MeasureActor
 from planwatch.reporting import services
-from planwatch.reporting.models import Contribution, Event, MeasureStatus, Round
+from planwatch.reporting.models import Assessment, Contribution, Event, MeasureStatus, Round
 from planwatch.reporting.services import BudgetInput, Conflict, ContributionInput
 
 from .factories import make_user
@@ -320,3 +320,97 @@ def test_assessors_assess_published_rounds_for_their_own_organisation(
         publish=True,
         version=None,
     )
+
+
+def _first_status(round_, measure, user, text, version):
+    return services.decide_status(
+        round_, measure, user=user, status="not_started", narrative={"en": text}, version=version
+    )
+
+
+def _first_assessment(round_, measure, organisation, user, text, version):
+    return services.save_assessment(
+        round_,
+        measure,
+        organisation,
+        user=user,
+        rating="in_progress",
+        commentary={"en": text},
+        publish=True,
+        version=version,
+    )
+
+
+def test_two_first_status_decisions_the_second_is_refused(round_, item, coordinator, nap):
+    other = make_user("other@example.org", role="coordinator", plan=nap)
+    # Both opened the review page before anyone decided: both forms hold version 0.
+    first = _first_status(round_, item.measure, coordinator, "Mine", 0)
+    assert first.version == 1
+    with pytest.raises(Conflict) as error:
+        _first_status(round_, item.measure, other, "Theirs", 0)
+    assert error.value.current.narrative_en == "Mine"
+    assert MeasureStatus.objects.get(round=round_, measure=item.measure).narrative_en == "Mine"
+    assert Event.objects.filter(round=round_, action="reporting.status.decided").count() == 1
+
+
+def test_two_first_assessments_the_second_is_refused(nap, item, assessor):
+    interim = Round.objects.get(plan=nap, slug="interim-2023")
+    colleague = make_user("colleague@example.org", role="assessor", actor="national-platform")
+    platform = assessor.roles.get().actor_id
+    _first_assessment(interim, item.measure, platform, assessor, "Published first", 0)
+    with pytest.raises(Conflict) as error:
+        _first_assessment(interim, item.measure, platform, colleague, "Overwrite", 0)
+    assert error.value.current.commentary_en == "Published first"
+    saved = interim.assessments.get(measure=item.measure, organisation_id=platform)
+    assert (saved.commentary_en, saved.version) == ("Published first", 1)
+
+
+@pytest.mark.parametrize("kind", ["status", "assessment"])
+def test_a_first_save_that_loses_the_unique_key_is_a_conflict(
+    nap, round_, item, coordinator, assessor, monkeypatch, kind
+):
+    """Another first save committed between the look-up and the insert (what PostgreSQL does
+    under load): the unique constraint refuses the insert, and the save is a Conflict with the
+    other version, inside a savepoint, so the caller's transaction stays usable."""
+    from django.db.models.query import QuerySet
+
+    if kind == "status":
+        _first_status(round_, item.measure, coordinator, "Theirs", 0)
+
+        def again():
+            return _first_status(round_, item.measure, coordinator, "Mine", 0)
+    else:
+        interim = Round.objects.get(plan=nap, slug="interim-2023")
+        platform = assessor.roles.get().actor_id
+        _first_assessment(interim, item.measure, platform, assessor, "Theirs", 0)
+
+        def again():
+            return _first_assessment(interim, item.measure, platform, assessor, "Mine", 0)
+
+    real_first = QuerySet.first
+    calls = []
+
+    def first_misses_once(queryset):
+        if queryset.model is MeasureStatus or queryset.model is Assessment:
+            calls.append(queryset.model)
+            if len(calls) == 1:
+                return None
+        return real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_misses_once)
+    with pytest.raises(Conflict) as error:
+        again()
+    monkeypatch.undo()
+    assert calls, "the look-up was not made"
+    text = (
+        error.value.current.narrative_en if kind == "status" else error.value.current.commentary_en
+    )
+    assert text == "Theirs"
+
+
+def test_a_status_saved_with_a_version_that_saw_a_row_now_gone_is_a_conflict(
+    round_, item, coordinator
+):
+    with pytest.raises(Conflict):
+        _first_status(round_, item.measure, coordinator, "Mine", 3)
+    assert not MeasureStatus.objects.filter(round=round_, measure=item.measure).exists()

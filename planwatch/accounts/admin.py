@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "plan", "actor"]
+    list_display = ["user", "kind", "plan", "actor", "language"]
     list_filter = ["kind", "plan"]
     autocomplete_fields = ["user", "actor"]
 

@@ -112,13 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.Model):
-    """What a person may do: coordinate a plan, report for an actor, or assess for an
-    organisation. One person can hold several roles; site administrators are superusers."""
+    """What a person may do: coordinate a plan, report for an actor, assess for an
+    organisation, or translate a plan's texts into one language. One person can hold several
+    roles; site administrators are superusers."""
 
     class Kind(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")
         FOCAL_POINT = "focal_point", _("focal point")
         ASSESSOR = "assessor", _("civil-society assessor")
+        TRANSLATOR = "translator", _("translator")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
@@ -131,7 +133,7 @@ class Role(models.Model):
         null=True,
         blank=True,
         related_name="roles",
-        help_text=_("For a coordinator: the plan they coordinate."),
+        help_text=_("For a coordinator: the plan they coordinate. For a translator: the plan."),
     )
     actor = models.ForeignKey(
         "actors.Actor",
@@ -145,6 +147,13 @@ class Role(models.Model):
             "civil-society organisation."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("For a translator: the language they translate into."),
+    )
 
     class Meta:
         ordering = ["user", "kind"]
@@ -153,16 +162,26 @@ class Role(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="coordinator", plan__isnull=False, actor__isnull=True)
-                    | models.Q(kind__in=["focal_point", "assessor"], actor__isnull=False)
+                    models.Q(
+                        kind="coordinator", plan__isnull=False, actor__isnull=True, language=""
+                    )
+                    | models.Q(
+                        kind__in=["focal_point", "assessor"], actor__isnull=False, language=""
+                    )
+                    | models.Q(kind="translator", plan__isnull=False, actor__isnull=True)
+                    & ~models.Q(language="")
                 ),
                 name="role_has_its_scope",
             ),
-            models.UniqueConstraint(fields=["user", "kind", "plan", "actor"], name="role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "plan", "actor", "language"], name="role_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         scope = self.plan or self.actor
+        if self.language:
+            return f"{self.user}: {self.get_kind_display()} ({scope}, {self.language})"
         return f"{self.user}: {self.get_kind_display()} ({scope})"
 
 

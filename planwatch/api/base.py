@@ -66,9 +66,22 @@ ERRORS = {
 }
 
 
+LIST_ERRORS = {
+    **ERRORS,
+    404: OpenApiResponse(
+        s.ErrorSerializer,
+        description="No such plan (or indicator), a page past the last one, or a filter naming "
+        "what the plan does not have (a round, measure, pillar, actor, government, tag or "
+        "status): the message says which.",
+    ),
+}
+
+
 def list_schema(serializer, *parameters: OpenApiParameter, path=(PLAN,), **kwargs):
     return extend_schema(
-        parameters=[*path, *parameters], responses={200: serializer(many=True), **ERRORS}, **kwargs
+        parameters=[*path, *parameters],
+        responses={200: serializer(many=True), **LIST_ERRORS},
+        **kwargs,
     )
 
 

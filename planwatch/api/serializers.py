@@ -456,10 +456,21 @@ class ObservationSerializer(serializers.ModelSerializer):
     )
     suppressed = serializers.SerializerMethodField()
     dims = serializers.DictField(child=serializers.CharField())
+    breakdown = serializers.SerializerMethodField(
+        help_text="The breakdown values (dims) as words, per language."
+    )
 
     class Meta:
         model = Observation
-        fields = ["period", "start", "end", "value", "suppressed", "dims", "source"]
+        fields = ["period", "start", "end", "value", "suppressed", "dims", "breakdown", "source"]
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "string"}, "example": {"fr": "Liège"}}
+    )
+    def get_breakdown(self, observation: Observation) -> dict[str, str]:
+        if not observation.dims:
+            return {}
+        return self._indicator().breakdowns(observation.dims)
 
     def _indicator(self) -> Indicator:
         return self.context["indicator"]

@@ -1,21 +1,33 @@
 """``/api/``: version 1 of the REST API, its OpenAPI schema and documentation."""
 
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from . import base, contributions, schema_views, views
 
 app_name = "api"
+
+# Swagger UI and Redoc run only their own scripts, served from this site (the Swagger UI page's
+# start-up script too: the split view serves it as a file), but style their pages inline and
+# Redoc searches in a worker it starts from a blob.
+docs_policy = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 plan = "v1/plans/<slug:plan>/"
 urlpatterns = [
     path("v1/", views.Root.as_view(), name="root"),
     path("v1/openapi.json", schema_views.OpenApiJson.as_view(), name="openapi"),
     path("v1/schema/", schema_views.OpenApiSchema.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    path(
+        "v1/docs/",
+        docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api:openapi")),
+        name="docs",
+    ),
     path(
         "v1/redoc/",
-        SpectacularRedocView.as_view(url_name="api:openapi", template_name="api/redoc.html"),
+        docs_policy(
+            SpectacularRedocView.as_view(url_name="api:openapi", template_name="api/redoc.html")
+        ),
         name="redoc",
     ),
     path("v1/me/", views.Me.as_view(), name="me"),

@@ -192,11 +192,22 @@ class MeasureScoped(PlanScoped):
 
 @list_schema(
     s.MeasureSerializer,
-    query_parameter("pillar", int, "Pillar number."),
-    query_parameter("status", str, "Status in the latest published round.", enum=STATUS_CODES),
-    query_parameter("government", str, "Code of a responsible actor's government."),
-    query_parameter("actor", str, "Slug of a responsible actor."),
-    query_parameter("tag", str, "Slug of a form of violence or target group."),
+    query_parameter("pillar", int, "Pillar number; one the plan does not have is a 404."),
+    query_parameter(
+        "status",
+        str,
+        "Status in the latest published round; one the plan does not use is a 404.",
+        enum=STATUS_CODES,
+    ),
+    query_parameter(
+        "government",
+        str,
+        "Code of a responsible actor's government; one no actor of the plan belongs to is a 404.",
+    ),
+    query_parameter("actor", str, "Slug of a responsible actor; an unknown one is a 404."),
+    query_parameter(
+        "tag", str, "Slug of a form of violence or target group; an unknown one is a 404."
+    ),
     query_parameter(
         "q",
         str,
@@ -216,7 +227,9 @@ class MeasureList(MeasureScoped, PlanScopedList):
         if self.fake:
             return Measure.objects.none()
         plan, round_ = self.get_plan(), self.get_round()
-        data = self.check_query(MeasureFilter(plan, self.query()))
+        form = MeasureFilter(plan, self.query())
+        form.records = queries.MEASURE_RECORDS
+        data = self.check_query(form)
         measures = _with_current_status(
             Measure.objects.for_plan(plan).with_listing_data().prefetch_related("tags"), round_
         )
@@ -328,9 +341,11 @@ class RoundDetail(PlanScoped, generics.RetrieveAPIView):
 
 @list_schema(
     s.MeasureStatusSerializer,
-    query_parameter("round", str, "Slug of a published round."),
-    measure_parameter(),
-    query_parameter("status", str, "Status code.", enum=STATUS_CODES),
+    query_parameter("round", str, "Slug of a published round; an unknown one is a 404."),
+    measure_parameter("Measure number; one the plan does not have is a 404."),
+    query_parameter(
+        "status", str, "Status code; one the plan does not use is a 404.", enum=STATUS_CODES
+    ),
     tags=["rounds"],
 )
 class StatusList(PlanScopedList):
@@ -346,6 +361,7 @@ class StatusList(PlanScopedList):
         data = self.check_query(
             queries.StatusFilter(_round_slugs(plan), plan.status_choices(), self.query())
         )
+        queries.unknown_measure(plan, data["measure"])
         statuses = (
             MeasureStatus.objects.published()
             .filter(round__plan=plan)
@@ -364,8 +380,8 @@ class StatusList(PlanScopedList):
 
 @list_schema(
     s.AssessmentSerializer,
-    query_parameter("round", str, "Slug of a published round."),
-    measure_parameter(),
+    query_parameter("round", str, "Slug of a published round; an unknown one is a 404."),
+    measure_parameter("Measure number; one the plan does not have is a 404."),
     tags=["rounds"],
 )
 class AssessmentList(PlanScopedList):
@@ -379,6 +395,7 @@ class AssessmentList(PlanScopedList):
             return Assessment.objects.none()
         plan = self.get_plan()
         data = self.check_query(queries.AssessmentFilter(_round_slugs(plan), self.query()))
+        queries.unknown_measure(plan, data["measure"])
         assessments = (
             public_assessments()
             .filter(round__plan=plan)
@@ -401,7 +418,7 @@ class AssessmentList(PlanScopedList):
     query_parameter(
         "government",
         str,
-        "Government code.",
+        "Government code; an unknown one is a 404, one without lines in the plan an empty list.",
         maxLength=_max_length(queries.BudgetLineFilter, "government"),
     ),
     query_parameter(
@@ -409,7 +426,7 @@ class AssessmentList(PlanScopedList):
     ),
     query_parameter("nature", str, "Specific or broader.", enum=["specific", "broader"]),
     query_parameter("stage", str, "Allocated or spent.", enum=["allocated", "spent"]),
-    measure_parameter(),
+    measure_parameter("Measure number; one the plan does not have is a 404."),
     tags=["budgets"],
 )
 class BudgetLineList(PlanScopedList):
@@ -422,10 +439,13 @@ class BudgetLineList(PlanScopedList):
     def get_queryset(self):
         if self.fake:
             return BudgetLine.objects.none()
+        plan = self.get_plan()
         data = self.check_query()
+        queries.unknown_government(data["government"])
+        queries.unknown_measure(plan, data["measure"])
         lines = (
             BudgetLine.objects.public()
-            .filter(plan=self.get_plan())
+            .filter(plan=plan)
             .select_related("government", "actor", "measure")
             .order_by("government__order", "year", "id")
         )

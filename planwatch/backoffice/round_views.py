@@ -19,6 +19,8 @@ from .round_forms import PublishForm, ReopenForm
 
 def _round(request: HttpRequest, pk: int, rule) -> Round:
     round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+    if not permissions.can_see_round(request.user, round_):
+        raise Http404  # an unpublished round not theirs to see: as if it did not exist
     if not rule(request.user, round_):
         raise PermissionDenied
     return round_

@@ -7,15 +7,17 @@ permission with planwatch.reporting.permissions, validate the form, call the ser
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from planwatch.actors.models import Actor
 from planwatch.plans.models import Measure, Plan
-from planwatch.reporting import permissions, services
+from planwatch.reporting import permissions, services, worklists
 from planwatch.reporting.models import (
     Assessment,
     Contribution,
@@ -26,10 +28,13 @@ from planwatch.reporting.models import (
 from planwatch.reporting.services import Conflict
 
 from .forms import (
+    AssessmentFilter,
     AssessmentForm,
     BudgetFormSet,
     ContributionForm,
     CorrectionForm,
+    MineFilter,
+    QueueFilter,
     ReturnForm,
     RoundForm,
     StatusForm,
@@ -45,25 +50,33 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _refused(form, error: Conflict) -> dict:
+    """Someone saved first: the form keeps what this person typed and now names the version
+    saved in the meantime (shown beside it by backoffice/_conflict.html), so that saving again,
+    after comparing, is a deliberate choice."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = error.current.version if error.current else 0
+    return {"conflict": error.current, "conflict_seen": True}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("plan", "actor", "actor__government")
-    open_contributions = (
-        permissions.contributions_visible_to(request.user)
-        .filter(
-            round__state=Round.State.OPEN, actor_id__in=permissions.focal_actor_ids(request.user)
-        )
-        .values("state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    """My work: a task list per role, each line a link with its count and deadline."""
+    roles = request.user.roles.select_related("plan", "actor")
+    today = timezone.localdate()
     return render(
         request,
         "backoffice/home.html",
         {
             "roles": roles,
-            "open_counts": {row["state"]: row["n"] for row in open_contributions},
-            "plans": Plan.objects.filter(pk__in=[r.plan_id for r in roles if r.plan_id]),
+            "focal": worklists.focal_point_rounds(request.user, today),
+            "coordinated": worklists.coordinator_rounds(request.user),
+            "assessing": worklists.assessor_rounds(request.user),
+            # The import pages serve focal points and coordinators.
+            "imports": bool(
+                permissions.focal_actor_ids(request.user)
+                or permissions.coordinated_plan_ids(request.user) != set()
+            ),
         },
     )
 
@@ -73,19 +86,48 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
+    mine = permissions.contributions_visible_to(request.user).filter(
+        actor_id__in=permissions.focal_actor_ids(request.user)
+    )
+    rounds = Round.objects.filter(Exists(mine.filter(round=OuterRef("pk")))).exclude(
+        state=Round.State.DRAFT
+    )
+    filters = MineFilter(rounds.order_by("-end"), request.GET or None)
+    chosen = filters.values()
+    contributions = mine.exclude(round__state=Round.State.DRAFT)
+    if chosen.get("round"):
+        contributions = contributions.filter(round_id=chosen["round"])
+    today = timezone.localdate()
+    if chosen.get("state"):
+        contributions = contributions.filter(state=chosen["state"])
+        if chosen["state"] in Contribution.EDITABLE:
+            # Work left undone in a round that no longer takes it is not "to do".
+            contributions = contributions.filter(worklists.accepting(today))
     contributions = (
-        permissions.contributions_visible_to(request.user)
-        .filter(actor_id__in=permissions.focal_actor_ids(request.user))
-        .exclude(round__state=Round.State.DRAFT)
-        .select_related("round", "measure", "actor")
-        .order_by("-round__end", "measure__number", "actor__slug")
+        contributions.select_related("round", "measure", "actor")
+        .annotate(
+            open_round=Case(
+                When(worklists.accepting(today), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            urgency=Case(
+                *[
+                    When(state=state, then=Value(rank))
+                    for rank, state in enumerate(worklists.FOCAL_ORDER)
+                ],
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("open_round", "round__deadline", "-round__end", "urgency", "measure__number")
     )
     return render(
         request,
         "backoffice/my_contributions.html",
         {
             "contributions": contributions,
-            "today": timezone.localdate(),
+            "filters": filters,
+            "today": today,
         },
     )
 
@@ -104,12 +146,11 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
     item = _contribution_or_404(request, pk)
     plan = item.round.plan
     editable = permissions.can_edit_contribution(request.user, item)
-    language = request.user.language or None
-    conflict = None
+    refused = {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This contribution cannot be edited now."))
-        form = ContributionForm(plan, request.POST, language=language)
+        form = ContributionForm(plan, request.POST)
         budget = BudgetFormSet(request.POST, prefix="budget")
         if form.is_valid() and budget.is_valid():
             lines = [line for f in budget.forms if (line := f.to_input())]
@@ -122,15 +163,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                     submit="submit" in request.POST,
                 )
             except Conflict as error:
-                conflict = error.current
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this contribution after you opened "
-                        "it. Nothing of yours was saved: compare both versions "
-                        "below, then save again."
-                    ),
-                )
+                refused = _refused(form, error)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -139,7 +172,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("backoffice:contribution", pk=item.pk)
     else:
-        form = ContributionForm(plan, initial=_contribution_initial(item), language=language)
+        form = ContributionForm(plan, initial=_contribution_initial(item))
         budget = BudgetFormSet(
             prefix="budget",
             initial=[
@@ -166,10 +199,10 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "budget": budget,
             "editable": editable,
-            "conflict": conflict,
             "previous": previous,
             "evidence": item.evidence.all(),
             "lines": item.budget_lines.all(),
+            **refused,
         },
     )
 
@@ -196,8 +229,17 @@ def _plan_for_coordinator(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
-def _round_for_coordinator(request: HttpRequest, pk: int) -> Round:
+def _round_or_404(request: HttpRequest, pk: int) -> Round:
+    """The round, for those who may see it: to anyone else an unpublished round answers 404,
+    exactly as a round that does not exist, so its existence is not revealed."""
     round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+    if not permissions.can_see_round(request.user, round_):
+        raise Http404
+    return round_
+
+
+def _round_for_coordinator(request: HttpRequest, pk: int) -> Round:
+    round_ = _round_or_404(request, pk)
     if not permissions.can_manage_rounds(request.user, round_.plan):
         raise PermissionDenied
     return round_
@@ -214,7 +256,7 @@ def rounds(request: HttpRequest, plan: str) -> HttpResponse:
                 plan_obj,
                 user=request.user,
                 slug=data["slug"],
-                name={request.LANGUAGE_CODE: data["name"]},
+                name=form.names(),
                 start=data["start"],
                 end=data["end"],
                 deadline=data["deadline"],
@@ -237,30 +279,15 @@ def rounds(request: HttpRequest, plan: str) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round and its review queue, filtered and ordered by what needs action."""
     round_ = _round_for_coordinator(request, pk)
-    counts = {
-        row["state"]: row["n"]
-        for row in round_.contributions.values("state").annotate(n=Count("id")).order_by()
-    }
-    measures = (
-        Measure.objects.filter(plan=round_.plan)
-        .annotate(
-            submitted=Count(
-                "contributions",
-                filter=Q(contributions__round=round_, contributions__state="submitted"),
-            ),
-            validated=Count(
-                "contributions",
-                filter=Q(contributions__round=round_, contributions__state="validated"),
-            ),
-            total=Count("contributions", filter=Q(contributions__round=round_)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "statuses", queryset=MeasureStatus.objects.filter(round=round_), to_attr="decided"
-            )
-        )
-        .order_by("number")
+    progress = worklists.Progress()
+    for row in round_.contributions.values("state").annotate(n=Count("id")).order_by():
+        progress.add(row["state"], row["n"])
+    actors = list(worklists.round_actors(round_))
+    filters = QueueFilter(round_.plan, actors, request.GET or None)
+    measures = worklists.review_queue(round_, **filters.values()).prefetch_related(
+        Prefetch("statuses", queryset=MeasureStatus.objects.filter(round=round_), to_attr="decided")
     )
     return render(
         request,
@@ -268,11 +295,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "plan": round_.plan,
-            "counts": counts,
+            "progress": progress,
+            "filters": filters,
             "measures": measures,
-            "states": Contribution.State.choices,
+            "reports": REPORT_KINDS,
         },
     )
+
+
+# The round's reports, as the round page offers them.
+REPORT_KINDS = [
+    ("interim", gettext_lazy("Interim evaluation report")),
+    ("coverage", gettext_lazy("Convention coverage report")),
+    ("budget", gettext_lazy("Budget report")),
+]
 
 
 @login_required
@@ -305,6 +341,15 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         round_.contributions.filter(measure=measure)
         .select_related("actor__government", "updated_by")
         .prefetch_related("evidence", "budget_lines")
+        # What waits for the coordinator comes first.
+        .annotate(
+            waiting=Case(
+                When(state=Contribution.State.SUBMITTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "actor__slug")
     )
     current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
     previous = (
@@ -334,8 +379,9 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if current and round_.is_published
         else None
     )
+    refused = {}
     if request.method == "POST":
-        status_form, correction_form, done = _review_post(
+        status_form, correction_form, done, refused = _review_post(
             request, round_, measure, current, status_form, correction_form
         )
         if done:
@@ -355,16 +401,24 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "status_form": status_form,
             "correction_form": correction_form,
             "return_forms": {
-                c.pk: ReturnForm(initial={"version": c.version}, prefix=f"c{c.pk}")
+                c.pk: ReturnForm(
+                    # After a conflict the reviewer's typed comment stays in its form.
+                    initial={"version": c.version, "comment": refused.get("typed_comment", "")}
+                    if c.pk == refused.get("contribution_pk")
+                    else {"version": c.version},
+                    prefix=f"c{c.pk}",
+                )
                 for c in contributions
             },
             "events": events,
+            **refused,
         },
     )
 
 
 def _review_post(request, round_, measure, current, status_form, correction_form):
-    """Handle the review page's forms: validate/return one contribution, decide or correct."""
+    """Handle the review page's forms: validate/return one contribution, decide or correct.
+    Return both forms, whether it is done, and the conflict to show, if any."""
     action = request.POST.get("action", "")
     try:
         if action in ("validate", "return"):
@@ -372,11 +426,15 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                 round_.contributions, pk=request.POST.get("contribution"), measure=measure
             )
             form = ReturnForm(request.POST, prefix=f"c{item.pk}")
+            version = int(request.POST.get(f"c{item.pk}-version", "-1"))
+            if version != item.version:
+                # Reviewed or changed since this page was read: show it as it is now rather
+                # than refusing a review the contribution's new state no longer allows.
+                raise Conflict(item)
             if action == "validate":
-                version = int(request.POST.get(f"c{item.pk}-version", "-1"))
                 services.validate_contribution(item, user=request.user, version=version)
                 messages.success(request, _("Contribution validated."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
             if form.is_valid():
                 services.return_contribution(
                     item,
@@ -385,7 +443,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     comment=form.cleaned_data["comment"],
                 )
                 messages.success(request, _("Contribution returned with your comment."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
             messages.error(request, _("Write a comment saying what needs fixing."))
         elif action == "decide":
             status_form = StatusForm(round_.plan, request.POST)
@@ -401,7 +459,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     version=data["version"],
                 )
                 messages.success(request, _("Status saved."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
         elif action == "correct" and current is not None:
             correction_form = CorrectionForm(round_.plan, request.POST)
             if correction_form.is_valid():
@@ -414,27 +472,35 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     version=data["version"],
                 )
                 messages.success(request, _("Correction published."))
-                return status_form, correction_form, True
+                return status_form, correction_form, True, {}
         else:
             raise Http404
     except (ValueError, TypeError) as error:
         raise Http404 from error
-    except Conflict:
-        messages.error(
-            request,
-            _(
-                "Someone else changed this after you opened the page. Nothing "
-                "was saved; the page now shows the current version."
-            ),
+    except Conflict as error:
+        if action == "decide":
+            return status_form, correction_form, False, _refused(status_form, error)
+        if action == "correct":
+            return status_form, correction_form, False, _refused(correction_form, error)
+        # A validation or return that came too late: the contribution as it is now, beside
+        # what this coordinator typed (kept in the form when it can still be returned).
+        return (
+            status_form,
+            correction_form,
+            False,
+            {
+                "review_conflict": error.current,
+                "contribution_pk": item.pk,
+                "typed_comment": request.POST.get(f"c{item.pk}-comment", "").strip(),
+            },
         )
-        return status_form, correction_form, True
     except ValidationError as error:
         target = correction_form if action == "correct" else status_form
         if action in ("validate", "return"):
             messages.error(request, " ".join(error.messages))
         else:
             _apply_errors(target, error)
-    return status_form, correction_form, False
+    return status_form, correction_form, False, {}
 
 
 # Assessors ------------------------------------------------------------------------------------
@@ -442,34 +508,77 @@ def _review_post(request, round_, measure, current, status_form, correction_form
 
 @login_required
 def assessments(request: HttpRequest) -> HttpResponse:
+    """An assessor's list of one published round: assessed or not, by pillar and actor."""
     organisations = permissions.assessor_organisation_ids(request.user)
     if not organisations:
         raise PermissionDenied
-    published = Round.objects.published().select_related("plan").order_by("-end")
-    mine = {
-        (a.round_id, a.measure_id, a.organisation_id): a
-        for a in Assessment.objects.filter(organisation_id__in=organisations)
-    }
+    published = list(Round.objects.published().select_related("plan").order_by("-end", "pk"))
+    chosen_round = None
+    if published:
+        wanted = request.GET.get("round", "")
+        chosen_round = next((r for r in published if str(r.pk) == wanted), published[0])
+    plan = chosen_round.plan if chosen_round else None
+    actors = (
+        list(Actor.objects.filter(measure_roles__measure__plan=plan).distinct().order_by("slug"))
+        if plan
+        else []
+    )
+    filters = AssessmentFilter(published, plan, actors, request.GET or None)
+    chosen = filters.values()
+    orgs = list(request.user.roles.filter(kind="assessor").select_related("actor"))
+    rows = []
+    if chosen_round:
+        measures = Measure.objects.filter(plan=plan).prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=MeasureStatus.objects.filter(round=chosen_round),
+                to_attr="official",
+            )
+        )
+        if chosen.get("pillar"):
+            measures = measures.filter(section__pillar=chosen["pillar"])
+        if chosen.get("actor"):
+            measures = measures.filter(measure_actors__actor_id=chosen["actor"])
+        mine = Assessment.objects.filter(round=chosen_round, organisation_id__in=organisations)
+        if chosen.get("assessed") == "yes":
+            measures = measures.filter(Exists(mine.filter(measure=OuterRef("pk"))))
+        elif chosen.get("assessed") == "no":
+            measures = measures.exclude(
+                Exists(
+                    mine.filter(measure=OuterRef("pk"))
+                    .values("measure")
+                    .annotate(n=Count("id"))
+                    .filter(n=len(organisations))
+                )
+            )
+        done = {(a.measure_id, a.organisation_id): a for a in mine}
+        rows = [
+            (measure, [(role, done.get((measure.pk, role.actor_id))) for role in orgs])
+            for measure in measures.order_by("number")
+        ]
     return render(
         request,
         "backoffice/assessments.html",
         {
-            "rounds": published,
-            "mine": mine,
-            "organisations": request.user.roles.filter(kind="assessor").select_related("actor"),
+            "round": chosen_round,
+            "rows": rows,
+            "filters": filters,
+            "organisations": orgs,
+            "summary": worklists.assessor_rounds(request.user),
         },
     )
 
 
 @login_required
 def assessment(request: HttpRequest, pk: int, number: int, organisation: int) -> HttpResponse:
-    round_ = get_object_or_404(Round.objects.select_related("plan"), pk=pk)
+    round_ = _round_or_404(request, pk)
     measure = get_object_or_404(Measure, plan=round_.plan, number=number)
     if not permissions.can_assess(request.user, round_, organisation):
         raise PermissionDenied
     existing = Assessment.objects.filter(
         round=round_, measure=measure, organisation_id=organisation
     ).first()
+    refused = {}
     if request.method == "POST":
         form = AssessmentForm(request.POST)
         if form.is_valid():
@@ -483,16 +592,10 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
                     rating=data["rating"],
                     commentary=form.commentary(),
                     publish=data["publish"],
-                    version=data["version"] if existing else None,
+                    version=data["version"],
                 )
-            except Conflict:
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this assessment after you opened it. "
-                        "Nothing of yours was saved; reload to see their version."
-                    ),
-                )
+            except Conflict as error:
+                refused = _refused(form, error)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -522,5 +625,6 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
             "form": form,
             "official": official,
             "existing": existing,
+            **refused,
         },
     )

@@ -20,7 +20,7 @@ from planwatch.indicators.models import Dimension, Indicator
 from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
 
-from .reader import Checker, DatasetError, Problem, Record, parse_period
+from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
 
 KNOWN_SECTIONS = {
     "plan",
@@ -518,6 +518,7 @@ class DatasetCheck:
                     "targets",
                     "observations",
                     "note",
+                    "labels",
                 },
             )
             dimensions = check.slug_list(rec, "dimensions")
@@ -545,9 +546,22 @@ class DatasetCheck:
                         rec, dimensions, "observations", {"source", "note"}
                     ),
                     "targets": self.points(rec, dimensions, "targets", {"note"}),
+                    "labels": self.labels(rec),
                 }
             )
         return indicators
+
+    def labels(self, rec: Record) -> dict[str, dict[str, str]]:
+        """An indicator's ``labels``: breakdown value -> {language: text}."""
+        labels = rec.get("labels") or {}
+        if not isinstance(labels, dict) or not all(
+            isinstance(texts, dict) and set(texts) <= set(LANGUAGES) for texts in labels.values()
+        ):
+            self.check.error(rec, "'labels' must map each breakdown value to {language: text}")
+            return {}
+        return {
+            str(value): {k: str(v) for k, v in texts.items()} for value, texts in labels.items()
+        }
 
     def points(
         self, rec: Record, dimensions: list[Any], key: str, extra: set[str]

@@ -15,6 +15,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import translation
 
+from planwatch.plans.models import Plan
+
 from .checks import KNOWN_SECTIONS, Dataset, DatasetCheck, check_dataset
 from .reader import DatasetError, read_folder
 from .writer import CHANGE_REASON, Summary, Writer, languages, write_dataset
@@ -41,8 +43,11 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
         raise DatasetError(problems)
     with translation.override("en"):  # the messages, as ``planwatch import plan`` gives them
         dataset = check_dataset(data)
+    from planwatch.translations.services import record_dataset  # imports import this module
+
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
+        record_dataset(Plan.objects.get(slug=dataset.plan["slug"]))  # where translations came from
         if dry_run:
             transaction.set_rollback(True)
     return summary

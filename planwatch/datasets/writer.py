@@ -390,6 +390,7 @@ class DatasetWriter(Writer):
                     "suppress_below": i["suppress_below"],
                     "order": i["order"],
                     "note": i["note"],
+                    "labels": i["labels"],
                 },
             )
             self.set_m2m(

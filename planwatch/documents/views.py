@@ -1,7 +1,7 @@
 """Report downloads: published rounds for everyone, unpublished ones (marked draft) for the
 plan's coordinators and site administrators only."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -10,7 +10,7 @@ from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 from planwatch.reporting.permissions import coordinates
 
-from . import reports
+from . import published, reports
 
 
 def report_round(request: HttpRequest, plan: Plan) -> Round | None:
@@ -35,11 +35,23 @@ def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> 
     if round_ is None and kind == "interim":
         raise Http404("This plan has no published round yet.")
     lang = current_language()
-    data = reports.generate(kind, plan_obj, round_, lang, format)
-    response = HttpResponse(data, content_type=reports.CONTENT_TYPES[format])
     name = reports.filename(kind, plan_obj, round_, lang, format)
-    disposition = "inline" if format == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    if round_ is not None and not round_.is_published:
+    if round_ is None or round_.is_published:
+        # Rendered once per data version and served as a file (planwatch.documents.published).
+        path = published.stored_report(plan_obj, round_, kind, lang, format)
+        response = FileResponse(
+            path.open("rb"),
+            content_type=reports.CONTENT_TYPES[format],
+            as_attachment=format != "html",
+            filename=name,
+        )
+    else:
+        data = reports.generate(kind, plan_obj, round_, lang, format)
+        response = HttpResponse(data, content_type=reports.CONTENT_TYPES[format])
+        disposition = "inline" if format == "html" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{name}"'
         response["Cache-Control"] = "private, no-store"  # a draft must not linger in caches
+    if format == "html":
+        # The report is one self-contained page: its styles are inline, it runs no script.
+        response._csp_replace = {"style-src": ["'unsafe-inline'"], "script-src": ["'none'"]}
     return response

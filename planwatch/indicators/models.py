@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.lib.i18n import translated
+from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.plans.models import Measure, Plan
 
 
@@ -49,6 +49,15 @@ class Indicator(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     note = models.TextField(_("editorial note"), blank=True)
+    labels = models.JSONField(
+        _("translated breakdown labels"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The breakdown values of the observations (as written in "dims") in other '
+            'languages: {"Luik": {"fr": "Liège", "de": "Lüttich", "en": "Liège"}}.'
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "order", "code"]
@@ -60,6 +69,19 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return translated(self, "name").text or self.code
+
+    def label(self, value: str, lang: str | None = None) -> str:
+        """A breakdown value ("Luik") in ``lang`` ("Liège"), or as written when it has no
+        translation into that language."""
+        return ((self.labels or {}).get(value) or {}).get(lang or current_language()) or value
+
+    def breakdown(self, dims: dict, lang: str | None = None) -> str:
+        """An observation's breakdown as one label ("Antwerpen, volledige uitrol")."""
+        return ", ".join(self.label(str(dims[key]), lang) for key in sorted(dims or {}))
+
+    def breakdowns(self, dims: dict) -> dict[str, str]:
+        """The breakdown in every language (exports and the API)."""
+        return {code: self.breakdown(dims, code) for code in languages()}
 
     def is_suppressed(self, value: Decimal) -> bool:
         """Public output shows small counts as "< N" so that few people cannot be singled out."""

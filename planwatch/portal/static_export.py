@@ -4,6 +4,13 @@ the static files, for any web server or CDN.
 Pages are rendered in-process by Django's test client (the same views, templates and published
 data as the live portal) and found by following links from each language's plan page. A page
 at ``/nl/plans/x/`` is written as ``nl/plans/x/index.html``; a download keeps its name.
+
+The export runs where the portal runs, under its production settings: it asks for each page as
+an HTTPS request to an internal host name it allows for the time of the export, so neither
+``ALLOWED_HOSTS`` nor the HTTPS redirect stands in its way. Pages rendered for the export carry
+no log-in link (a static site has no log-in), or one to the live site's log-in page when
+``PLANWATCH_LIVE_URL`` names it. Anything that cannot be written, and any link of a written
+page to a path the site does not have, is a failure.
 """
 
 import shutil
@@ -18,6 +25,9 @@ from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
 from planwatch.plans.models import Plan
+
+from . import catalogue
+from .about import CATALOGUE_FORMATS
 
 
 class _Links(HTMLParser):
@@ -55,7 +65,11 @@ def file_for(out: Path, path: str) -> Path:
 class Export:
     pages: int = 0
     files: int = 0
-    skipped: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+# The host name the export's requests are made to; it never leaves this process.
+EXPORT_HOST = "static-export.planwatch.internal"
 
 
 # Pages name static files as they are in the apps (no hashed names): the export copies them so.
@@ -65,25 +79,69 @@ PLAIN_STATIC = {
 }
 
 
-@override_settings(STORAGES=PLAIN_STATIC)
-def publish_static(plan: Plan, out: Path, progress=None) -> Export:
+EXPORT_SETTINGS = {
+    "STORAGES": PLAIN_STATIC,
+    "ALLOWED_HOSTS": [EXPORT_HOST],
+    "SECURE_SSL_REDIRECT": False,
+    "PLANWATCH_STATIC_EXPORT": True,
+    # Pages rendered for the export (no log-in link) must never reach the live portal's cache.
+    "CACHES": {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "planwatch-static-export",
+        }
+    },
+}
+
+
+def start_paths(plan: Plan) -> list[str]:
+    """Where the crawl starts: each language's plan page and accessibility statement."""
+    paths = [f"/{code}/plans/{plan.slug}/" for code, _name in settings.LANGUAGES]
+    return paths + [f"/{code}/accessibility/" for code, _name in settings.LANGUAGES]
+
+
+def publish_static(plan: Plan, out: Path, progress=None, base_url: str = "") -> Export:
+    """Write the site into ``out``. ``base_url`` is the address the site will be served from:
+    the DCAT-AP catalogue (``catalog.ttl``, ``catalog.jsonld``), whose addresses must be
+    absolute, is written only with it."""
+    with override_settings(**EXPORT_SETTINGS):
+        result = _crawl(plan, out, progress)
+        result.files = _copy_static(out / settings.STATIC_URL.strip("/"))
+        if base_url:
+            graph = catalogue.build([plan], base_url.rstrip("/"))
+            for name, (syntax, _content_type) in CATALOGUE_FORMATS.items():
+                (out / f"catalog.{name}").write_text(graph.serialize(format=syntax), "utf-8")
+    # The site's root and each language's root lead to the plan, as they do on the live portal.
+    _redirect(out / "index.html", f"/{settings.LANGUAGE_CODE}/plans/{plan.slug}/")
+    for code, _name in settings.LANGUAGES:
+        _redirect(out / code / "index.html", f"/{code}/plans/{plan.slug}/")
+    result.failures += [f"broken link: {link}" for link in broken_links(out)]
+    return result
+
+
+def _crawl(plan: Plan, out: Path, progress) -> Export:
     out.mkdir(parents=True, exist_ok=True)
-    client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
+    client = Client(HTTP_HOST=EXPORT_HOST, raise_request_exception=False)
     result = Export()
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    starts = start_paths(plan)
     prefixes = [f"/{code}/plans/{plan.slug}/" for code, _name in settings.LANGUAGES]
-    queue = deque(prefixes)
+    queue = deque(starts)
     seen = set(queue)
     while queue:
         path = queue.popleft()
-        response = client.get(path)
+        response = client.get(path, secure=True)
         if response.status_code != 200:
-            result.skipped.append(f"{path} ({response.status_code})")
+            result.failures.append(f"{path}: HTTP {response.status_code}")
             continue
         target = file_for(out, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         content = b"".join(response) if response.streaming else response.content
-        target.write_bytes(content)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        except OSError as error:
+            result.failures.append(f"{path}: {error}")
+            continue
         result.pages += 1
         if progress:
             progress(path)
@@ -93,15 +151,21 @@ def publish_static(plan: Plan, out: Path, progress=None) -> Export:
             linked = local_path(link)
             if not linked or linked in seen or linked.startswith(static_prefix):
                 continue
-            if any(linked.startswith(prefix) for prefix in prefixes):
+            if linked in starts or any(linked.startswith(prefix) for prefix in prefixes):
                 seen.add(linked)
                 queue.append(linked)
-    result.files = _copy_static(out / settings.STATIC_URL.strip("/"))
-    # The site's root and each language's root lead to the plan, as they do on the live portal.
-    _redirect(out / "index.html", f"/{settings.LANGUAGE_CODE}/plans/{plan.slug}/")
-    for code, _name in settings.LANGUAGES:
-        _redirect(out / code / "index.html", f"/{code}/plans/{plan.slug}/")
     return result
+
+
+def broken_links(out: Path) -> list[str]:
+    """Every link of a written page to a path of this site that is not a written file."""
+    broken = set()
+    for page in sorted(out.rglob("*.html")):
+        for link in links_of(page.read_text(encoding="utf-8")):
+            path = local_path(link)
+            if path is not None and not file_for(out, path).exists():
+                broken.add(f"{page.relative_to(out)} -> {link}")
+    return sorted(broken)
 
 
 def _redirect(target: Path, url: str) -> None:

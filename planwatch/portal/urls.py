@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from . import views
+from . import about, views
 
 app_name = "portal"
 urlpatterns = [
     path("", include("planwatch.portal.download_urls")),
     path("", views.home, name="home"),
+    path("accessibility/", about.accessibility, name="accessibility"),
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
     path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from planwatch.core import page_cache
+from planwatch.core.page_cache import cached_page
 from planwatch.core.templatetags.planwatch import marked
 from planwatch.documents.exports.values import per_language
 from planwatch.indicators.models import Indicator, Observation
@@ -26,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"plans": plans})
 
 
+@cached_page()
 def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
@@ -83,6 +86,7 @@ def latest_observations(indicators) -> list[Indicator]:
     return indicators
 
 
+@cached_page(*MeasureFilter.base_fields)
 def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan, slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
@@ -92,6 +96,8 @@ def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
     measures = Measure.objects.for_plan(plan_obj)
     if form.is_valid():
         measures = filter_measures(measures, form.cleaned_data, round_)
+    elif form.is_bound:
+        page_cache.skip(request)  # shown with its errors, never stored
     return render(
         request,
         "portal/measure_list.html",
@@ -99,6 +105,8 @@ def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
             "plan": plan_obj,
             "round": round_,
             "form": form,
+            # The downloads of the same measures: the filters only, as the page cache keys it.
+            "filters": page_cache.cache_query(request, MeasureFilter.base_fields),
             "measures": listing(measures, round_, plan_obj),
         },
     )
@@ -193,6 +201,7 @@ def filter_measures(measures, data: dict, round_: Round | None):
     return measures
 
 
+@cached_page()
 def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
     measure = get_object_or_404(
         Measure.objects.select_related("plan", "section", "section__parent").prefetch_related(
@@ -241,6 +250,7 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
     )
 
 
+@cached_page()
 def differences(request: HttpRequest, plan: str) -> HttpResponse:
     """Measures whose civil-society rating differs from the official status of the round."""
     plan_obj = get_object_or_404(Plan, slug=plan)
@@ -275,6 +285,7 @@ def _provisions():
     return Provision.objects.select_related("framework").order_by("framework__slug", "order")
 
 
+@cached_page()
 def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     """Each Istanbul Convention article (and each GREVIO recommendation) with the measures that
     serve it and their status in the latest published round; articles no measure serves stand
@@ -309,6 +320,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
+@cached_page()
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan, slug=plan)
     indicators = Indicator.objects.filter(plan=plan_obj).order_by("order", "code")
@@ -318,6 +330,7 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
 OBSERVATIONS_SHOWN = 200
 
 
+@cached_page("by")
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     """An indicator's observations as a chart and the same data as a table. Counts under the
     indicator's threshold are shown as "< N" and left out of the chart."""
@@ -331,6 +344,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     by = request.GET.get("by", "")
     if by and by not in indicator.dimensions:
         by = ""
+        page_cache.skip(request)
     observations = indicator.observations.all()
     if by:
         observations = observations.filter(dims__has_key=by)
@@ -342,9 +356,9 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     rows = []
     for obs in observations:
         label = obs.period
-        other = [v for k, v in sorted(obs.dims.items()) if k != by]
+        other = [indicator.label(v) for k, v in sorted(obs.dims.items()) if k != by]
         if by:
-            label = f"{obs.dims[by]} · {obs.period}"
+            label = f"{indicator.label(obs.dims[by])} · {obs.period}"
         if other:
             label = f"{label} ({', '.join(other)})"
         rows.append(
@@ -379,6 +393,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     )
 
 
+@cached_page()
 def open_data(request: HttpRequest, plan: str) -> HttpResponse:
     """Every export source of the plan in three formats, and the whole set as a data package."""
     from planwatch.documents.exports import FORMATS, SOURCES

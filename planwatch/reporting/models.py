@@ -165,7 +165,8 @@ class MeasureStatus(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
     reason = models.TextField(_("reason for overriding the proposed status"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=0)
+    # Starts at 1: a form that found no status sends 0, so creating it is a version check too.
+    version = models.PositiveIntegerField(_("version"), default=1)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -442,6 +443,8 @@ class Assessment(Edited):
     rating = models.CharField(_("rating"), max_length=30, choices=RATINGS)
     commentary = models.TextField(_("commentary"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # Starts at 1, as MeasureStatus.version: 0 means "no assessment yet".
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["round", "measure__number", "organisation__slug"]

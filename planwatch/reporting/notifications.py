@@ -48,23 +48,28 @@ def deliver(mail: Mail) -> bool:
     if not mail.user.wants(mail.kind):
         return False
     language = mail.user.mail_language
+    # The record first, in a transaction of its own: of two senders only one gets the key. The
+    # mail goes out after it, outside any transaction, so that a slow mail server never holds a
+    # lock (SQLite's write lock would stop every save meanwhile).
     try:
         with transaction.atomic():
-            Notification.objects.create(user=mail.user, kind=mail.kind, key=mail.key)
-            with translation.override(language):
-                context = {
-                    **mail.context,
-                    "user": mail.user,
-                    "profile_url": link("accounts:profile", language),
-                }
-                subject = render_to_string(f"{mail.template}_subject.txt", context).strip()
-                body = render_to_string(f"{mail.template}.txt", context)
-            send_mail(subject, body, None, [mail.user.email])
+            sent = Notification.objects.create(user=mail.user, kind=mail.kind, key=mail.key)
     except IntegrityError:
         return False  # already sent
+    try:
+        with translation.override(language):
+            context = {
+                **mail.context,
+                "user": mail.user,
+                "profile_url": link("accounts:profile", language),
+            }
+            subject = render_to_string(f"{mail.template}_subject.txt", context).strip()
+            body = render_to_string(f"{mail.template}.txt", context)
+        send_mail(subject, body, None, [mail.user.email])
     except Exception:
         # The change itself is stored; a mail server that fails must not turn it into an error
-        # page. Nothing is written down, so the next attempt (digest) sends it.
+        # page. The record is removed again, so the next attempt (digest) sends it.
+        Notification.objects.filter(pk=sent.pk).delete()
         log.exception("Could not send the %s e-mail %s to user %s", mail.kind, mail.key, mail.user)
         return False
     return True

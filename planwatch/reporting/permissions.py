@@ -4,6 +4,7 @@ Each rule is a plain function of the user and the object. Querysets that list wh
 see live beside them (``contributions_visible_to``), so no entry point filters on its own.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -149,6 +150,29 @@ def can_review_contribution(user: AnyUser, contribution: Contribution) -> bool:
         and contribution.state == Contribution.State.SUBMITTED
         and contribution.round.state in (Round.State.OPEN, Round.State.CLOSED)
     )
+
+
+# Translations ---------------------------------------------------------------------------------
+
+
+def translation_languages(user: AnyUser, plan: Plan | int) -> set[str]:
+    """The languages a user may translate the plan's texts into: every language for its
+    coordinators, the role's language for each translator role of the plan."""
+    plan_id = plan if isinstance(plan, int) else plan.pk
+    if coordinates(user, plan_id):
+        return {code for code, _name in settings.LANGUAGES}
+    return {r.language for r in _roles(user, Role.Kind.TRANSLATOR) if r.plan_id == plan_id}
+
+
+def can_see_translations(user: AnyUser, plan: Plan | int) -> bool:
+    """The translation status page, the exports for translation offices and the edit forms."""
+    return bool(translation_languages(user, plan))
+
+
+def can_translate(user: AnyUser, plan: Plan | int, language: str) -> bool:
+    """Write the plan's texts in ``language`` (form or file). The language a text was written
+    in is never changed through translation, whoever asks (see planwatch.translations)."""
+    return language in translation_languages(user, plan)
 
 
 # Assessments ----------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ records. Pages, the API, imports, the command line and tests all call these func
 check permissions themselves (planwatch.reporting.permissions) and record every change.
 
 Saves are optimistic: the caller passes the version it read; when someone saved in between, the
-save raises :class:`Conflict` and nothing is written.
+save raises :class:`Conflict` and nothing is written. A status or an assessment that does not exist
+yet is read as version 0 (rows start at 1): creating it is part of the same check, so of two first
+saves exactly one wins.
 """
 
 import datetime as dt
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from planwatch.actors.models import Actor
 from planwatch.lib.i18n import languages
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 
-from . import notifications, permissions
+from . import notifications, permissions, signals
 from .models import (
     Assessment,
     BudgetLine,
@@ -86,6 +88,28 @@ def _bump(model, obj, version: int, **values) -> None:
     if not updated:
         raise Conflict(model.objects.get(pk=obj.pk))
     obj.refresh_from_db()
+
+
+def _create_or_bump(model, lookup: dict[str, Any], version: int | None, values: dict[str, Any]):
+    """Save the row ``lookup`` names: version 0 says the caller saw no row (create it), another
+    number the version it read (``_bump``); ``None`` skips the check (a script saving whatever is
+    there). Return the row and its values before the save (``None`` when it was created)."""
+    current = model.objects.filter(**lookup).first()
+    if current is None:
+        if version:  # the caller saw a row that is no longer there
+            raise Conflict(None)
+        try:
+            # A savepoint: of two first saves at once, the unique constraint lets one in (on
+            # PostgreSQL the other waits for it to commit, then fails here).
+            with transaction.atomic():
+                return model.objects.create(**lookup, **values, version=1), None
+        except IntegrityError:
+            raise Conflict(model.objects.filter(**lookup).first()) from None
+    if version == 0:  # the caller saw no row, but someone created it since
+        raise Conflict(current)
+    before = {key: getattr(current, key) for key in values}
+    _bump(model, current, current.version if version is None else version, **values)
+    return current, before
 
 
 def _translations(prefix: str, texts: dict[str, str]) -> dict[str, str]:
@@ -299,6 +323,7 @@ def publish_round(round_: Round, *, user: User) -> None:
             round_=round_,
             data={"statuses": round_.statuses.count()},
         )
+        signals.round_published.send(sender=Round, round=round_)
 
 
 # Contributions --------------------------------------------------------------------------------
@@ -430,8 +455,11 @@ def save_contribution(
     _require(rule(user, contribution))
     check_contribution(contribution, data, submit=submit)
     state = Contribution.State.SUBMITTED if submit else Contribution.State.DRAFT
+    # Read before the transaction, which holds SQLite's write lock: the snapshot is of the
+    # version the caller read whenever the save goes through (a later save bumps the version).
+    before = _contribution_snapshot(contribution)
+    plan, round_, measure = contribution.round.plan, contribution.round, contribution.measure
     with transaction.atomic():
-        before = _contribution_snapshot(contribution)
         _bump(
             Contribution,
             contribution,
@@ -450,16 +478,16 @@ def save_contribution(
         contribution.budget_lines.all().delete()
         BudgetLine.objects.bulk_create(
             BudgetLine(
-                plan=contribution.round.plan,
+                plan=plan,
                 government_id=contribution.actor.government_id,
-                actor=contribution.actor,
-                measure=contribution.measure,
+                actor_id=contribution.actor_id,
+                measure=measure,
                 contribution=contribution,
                 year=line.year,
                 amount=line.amount,
                 nature=line.nature,
                 stage=line.stage,
-                source=contribution.round.slug,
+                source=round_.slug,
             )
             for line in data.budget
         )
@@ -467,9 +495,9 @@ def save_contribution(
         record(
             "reporting.contribution.submitted" if submit else "reporting.contribution.saved",
             user=user,
-            plan=contribution.round.plan,
-            round_=contribution.round,
-            measure=contribution.measure,
+            plan=plan,
+            round_=round_,
+            measure=measure,
             actor_id=contribution.actor_id,
             data=_changes(before, after),
         )
@@ -615,15 +643,10 @@ def decide_status(
         **_translations("narrative", narrative),
     }
     with transaction.atomic():
-        current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
-        if current is None:
-            if version:
-                raise Conflict(None)
-            current = MeasureStatus.objects.create(round=round_, measure=measure, **values)
-            before = {}
-        else:
-            before = {"status": current.status}
-            _bump(MeasureStatus, current, current.version if version is None else version, **values)
+        current, before = _create_or_bump(
+            MeasureStatus, {"round": round_, "measure": measure}, version, values
+        )
+        before = before or {}
         record(
             "reporting.status.decided",
             user=user,
@@ -701,19 +724,12 @@ def save_assessment(
         **_translations("commentary", commentary),
     }
     with transaction.atomic():
-        assessment = Assessment.objects.filter(
-            round=round_, measure=measure, organisation_id=organisation_id
-        ).first()
-        if assessment is None:
-            if version:
-                raise Conflict(None)
-            assessment = Assessment.objects.create(
-                round=round_, measure=measure, organisation_id=organisation_id, **values
-            )
-        else:
-            _bump(
-                Assessment, assessment, assessment.version if version is None else version, **values
-            )
+        assessment, _before = _create_or_bump(
+            Assessment,
+            {"round": round_, "measure": measure, "organisation_id": organisation_id},
+            version,
+            values,
+        )
         record(
             "reporting.assessment.published" if publish else "reporting.assessment.saved",
             user=user,

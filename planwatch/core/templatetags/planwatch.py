@@ -10,7 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
-from planwatch.lib.i18n import Text, translated
+from planwatch.lib import money
+from planwatch.lib.i18n import Text, current_language, languages, translated
 from planwatch.plans.models import Status
 
 register = template.Library()
@@ -72,6 +73,16 @@ def field_text(obj: object, field: str) -> str:
     return translated(obj, field).text
 
 
+@register.filter
+def every_language(obj: object, field: str) -> list[tuple[str, str, str]]:
+    """Each language's text of a translated field that has one: (code, name, text)."""
+    return [
+        (lang, get_language_info(lang)["name_translated"], text)
+        for lang in languages()
+        if (text := getattr(obj, f"{field}_{lang}", None) or "").strip()
+    ]
+
+
 @register.simple_tag
 def trmd(obj: object, field: str) -> str:
     """A translated Markdown field, rendered safely, marked when it falls back."""
@@ -90,9 +101,11 @@ def trmd(obj: object, field: str) -> str:
 
 @register.filter
 def euro(amount: Decimal | int | None) -> str:
+    """An amount in the page's language (``1 234,56 €`` in French); cents only when there are
+    some, never rounded away."""
     if amount is None:
         return ""
-    return "€\u00a0" + number_format(Decimal(amount).quantize(Decimal(1)), force_grouping=True)
+    return money.euro(amount)
 
 
 @register.filter
@@ -127,6 +140,7 @@ def status_label(code: str) -> str:
 
 EVENT_LABELS = {
     "reporting.round.created": gettext_lazy("round created"),
+    "translations.text.saved": gettext_lazy("translation saved"),
     "reporting.round.opened": gettext_lazy("round opened"),
     "reporting.round.published": gettext_lazy("round published"),
     "reporting.round.closed": gettext_lazy("round closed"),
@@ -214,5 +228,62 @@ def dimension_label(code: str) -> str:
 
 
 @register.filter
+def breakdown(indicator, dims: dict) -> str:
+    """An observation's breakdown in the page's language: {{ indicator|breakdown:obs.dims }}."""
+    return indicator.breakdown(dims)
+
+
+@register.filter
+def colon(label: object) -> str:
+    """ "Label:" as the page's language writes it; French puts a no-break space before the
+    colon ("Date limite :")."""
+    return f"{label}\u00a0:" if current_language() == "fr" else f"{label}:"
+
+
+@register.filter
 def split(text: str) -> list[str]:
     return text.split()
+
+
+@register.simple_tag(takes_context=True)
+def form_errors(context) -> list[dict]:
+    """Every error of the page's submitted forms and formsets, in page order, for the error
+    summary at the top of the page and the "Error:" in its title (the GOV.UK pattern). Each is
+    ``{"anchor": the field's id or "", "label": the field's label, "message": …}``.
+    Only answers to a POST are looked at: filters sent by GET report their errors in place."""
+    request = context.get("request")
+    if request is None or request.method != "POST":
+        return []
+    found: list[dict] = []
+    seen: set[int] = set()
+
+    def add_form(form: forms.BaseForm, line: int | None = None) -> None:
+        if id(form) in seen or not form.is_bound or not form.errors:
+            return
+        seen.add(id(form))
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            visible = field is not None and not field.is_hidden
+            label = str(field.label) if visible else ""
+            if visible and line is not None:
+                label = _("%(label)s, line %(number)s") % {"label": label, "number": line}
+            for message in errors:
+                found.append(
+                    {
+                        "anchor": field.id_for_label if visible else "",
+                        "label": label,
+                        "message": message,
+                    }
+                )
+
+    for value in context.flatten().values():
+        if isinstance(value, forms.BaseForm):
+            add_form(value)
+        elif isinstance(value, forms.BaseFormSet) and value.is_bound and id(value) not in seen:
+            seen.add(id(value))
+            if not value.is_valid():
+                for message in value.non_form_errors():
+                    found.append({"anchor": "", "label": "", "message": message})
+                for number, form in enumerate(value.forms, start=1):
+                    add_form(form, line=number)
+    return found

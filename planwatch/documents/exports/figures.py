@@ -216,6 +216,7 @@ def observation_rows(plan: Plan, round_: Round | None, measures: Any = None) -> 
             "value": f"< {indicator.suppress_below}" if suppressed else number(value),
             "suppressed": suppressed,
             "dims": dict(values["dims"] or {}),
+            "breakdown": indicator.breakdowns(values["dims"]) if values["dims"] else {},
             "source": values["source"],
         }
 
@@ -257,6 +258,7 @@ OBSERVATIONS = Source(
             description="The value's breakdown by dimension",
             keys=lambda: list(Dimension.values),
         ),
+        translations("breakdown", "The breakdown values (dims) as words, in each language."),
         Field("source", description="Where in the report this comes from."),
     ),
 )

@@ -35,8 +35,11 @@ def _grouped(text: str, sep: str) -> bool:
     return re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", text) is not None
 
 
-def parse_decimal(value: object) -> Decimal:
-    """An amount: a number from a cell, or text such as ``1.234,56``, ``1 234,56 €``, ``-12,5``."""
+def parse_decimal(value: object, language: str | None = None) -> Decimal:
+    """An amount: a number from a cell, or text such as ``1.234,56``, ``1 234,56 €``, ``-12,5``.
+
+    The same text gives the same number in every language; ``language`` ("en" or a Belgian
+    one) only chooses how the messages tell people to write it (``1,234.56`` in English)."""
     if isinstance(value, bool):
         raise ValueProblem(_("true/false is not a number"))
     if isinstance(value, int):
@@ -57,7 +60,10 @@ def parse_decimal(value: object) -> Decimal:
     if text[:1] in ("-", "+", "\u2212"):
         sign = "-" if text[0] != "+" else ""
         text = text[1:]
-    example = _("write it as 1234,56 or 1.234,56")
+    english = language == "en"
+    example = (
+        _("write it as 1234.56 or 1,234.56") if english else _("write it as 1234,56 or 1.234,56")
+    )
     if not text or not re.fullmatch(r"\d[\d.,]*", text) or not text[-1].isdigit():
         raise ValueProblem(_("not a number (%(example)s)") % {"example": example})
     if "." in text and "," in text:
@@ -83,8 +89,8 @@ def parse_decimal(value: object) -> Decimal:
                 % {
                     "text": text,
                     "thousands": whole + fraction,
-                    "belgian": f"{whole}.{fraction},00",
-                    "decimal": f"{whole},{fraction}",
+                    "belgian": f"{whole},{fraction}.00" if english else f"{whole}.{fraction},00",
+                    "decimal": f"{whole}.{fraction}" if english else f"{whole},{fraction}",
                 }
             )
         else:

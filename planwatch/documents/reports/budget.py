@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_noop
 
 from planwatch.actors.models import Government
 from planwatch.lib import charts
@@ -268,7 +269,9 @@ def lines_section(lines: list[BudgetLine], lang: str) -> Section:
                 title_run=name if name.note else None,
             ).add(table)
             if uncounted:
-                note = "* Not counted in the totals: already part of the amount of another line."
+                note = gettext_noop(
+                    "* Not counted in the totals: already part of the amount of another line."
+                )
                 sub.add(paragraph(t(note, lang), "note"))
             level_section.children.append(sub)
         section.children.append(level_section)

@@ -60,7 +60,8 @@ def measures_table(provision: Provision, lang: str) -> Table:
 
 def article_heading(provision: Provision, lang: str) -> tuple[str, Run]:
     title = content(provision, "title", lang)
-    heading = f"{t('Article %(code)s', lang, code=provision.code)} – {title.text}"
+    article = t("Article %(code)s", lang, code=provision.code)
+    heading = f"{article} – {title.text}"
     return heading, Run(heading, lang=title.lang, note=title.note)
 
 

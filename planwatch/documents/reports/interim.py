@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_noop
 
 from planwatch.lib.i18n import translated
 from planwatch.plans.models import Plan, Section, Status
@@ -53,18 +54,18 @@ HEADLINE_ORDER = [
     Status.ABANDONED,
 ]
 PUBLISHED_PHRASES = {
-    Status.IMPLEMENTED: "%(figure)s implemented",
-    Status.IN_PROGRESS: "%(figure)s in progress",
-    Status.NOT_STARTED: "%(figure)s to be implemented",
-    Status.ONGOING: "%(figure)s ongoing (structural)",
-    Status.ABANDONED: "%(figure)s abandoned",
+    Status.IMPLEMENTED: gettext_noop("%(figure)s implemented"),
+    Status.IN_PROGRESS: gettext_noop("%(figure)s in progress"),
+    Status.NOT_STARTED: gettext_noop("%(figure)s to be implemented"),
+    Status.ONGOING: gettext_noop("%(figure)s ongoing (structural)"),
+    Status.ABANDONED: gettext_noop("%(figure)s abandoned"),
 }
 STATUS_PHRASES = {
-    Status.IMPLEMENTED: "%(percent)s have been implemented",
-    Status.IN_PROGRESS: "%(percent)s are in progress",
-    Status.NOT_STARTED: "%(percent)s remain to be implemented",
-    Status.ONGOING: "%(percent)s are ongoing (structural)",
-    Status.ABANDONED: "%(percent)s have been abandoned",
+    Status.IMPLEMENTED: gettext_noop("%(percent)s have been implemented"),
+    Status.IN_PROGRESS: gettext_noop("%(percent)s are in progress"),
+    Status.NOT_STARTED: gettext_noop("%(percent)s remain to be implemented"),
+    Status.ONGOING: gettext_noop("%(percent)s are ongoing (structural)"),
+    Status.ABANDONED: gettext_noop("%(percent)s have been abandoned"),
 }
 
 
@@ -89,9 +90,9 @@ def headline_sentence(split: stats.Split, lang: str) -> str:
     ]
     singular = is_singular(split.total, lang)
     message = (
-        "Of the %(n)s measure with a recorded status, %(split)s."
+        gettext_noop("Of the %(n)s measure with a recorded status, %(split)s.")
         if singular
-        else "Of the %(n)s measures with a recorded status, %(split)s."
+        else gettext_noop("Of the %(n)s measures with a recorded status, %(split)s.")
     )
     return t(message, lang, n=integer(split.total, lang), split=join(phrases, lang))
 
@@ -219,13 +220,13 @@ def narrative_blocks(measures: list, round_: Round, lang: str) -> list[model.Blo
     for numbers, one, many in (
         (
             silent,
-            "Without a narrative for this round: measure %(numbers)s.",
-            "Without a narrative for this round: measures %(numbers)s.",
+            gettext_noop("Without a narrative for this round: measure %(numbers)s."),
+            gettext_noop("Without a narrative for this round: measures %(numbers)s."),
         ),
         (
             unrecorded,
-            "Without a recorded status for this round: measure %(numbers)s.",
-            "Without a recorded status for this round: measures %(numbers)s.",
+            gettext_noop("Without a recorded status for this round: measure %(numbers)s."),
+            gettext_noop("Without a recorded status for this round: measures %(numbers)s."),
         ),
     ):
         if numbers:

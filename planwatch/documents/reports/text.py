@@ -1,10 +1,9 @@
 """The words of the reports, in nl, fr, de and en, and the formats of numbers, amounts and dates.
 
-Every label and generated sentence is an English gettext message (marked with ``gettext_noop``
-so that ``makemessages`` collects it). :func:`t` asks the gettext catalogues first, so a
-translator's catalogue entry wins once it exists; until then the translation in messages.py is
-used. That keeps the rendered reports right in every language whatever state the catalogues
-are in (the tests check the French, Dutch and German output).
+Every label and generated sentence is an English gettext message, translated by the interface
+catalogues (``planwatch/locale``) and nowhere else: ``makemessages`` collects the ``t("…", lang)``
+calls (see ``core/management/commands/makemessages.py``), and messages built elsewhere are marked
+with ``gettext_noop``. The tests check the French, Dutch and German output.
 """
 
 from datetime import date
@@ -13,7 +12,7 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_info, gettext, override
 
-from .messages import MESSAGES
+from planwatch.lib.money import euro  # noqa: F401 (the reports' amounts)
 
 LANGUAGES = ("nl", "fr", "de", "en")
 
@@ -22,16 +21,13 @@ DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "de": "j. F Y", "en": "j F Y"}
 AND = {"nl": "en", "fr": "et", "de": "und", "en": "and"}
 # French and German put a (no-break) space between a number and the percent sign.
 PERCENT = {"nl": "{}%", "en": "{}%", "fr": "{}\u00a0%", "de": "{}\u00a0%"}
-EURO = {"nl": "€\u00a0{}", "en": "€{}", "fr": "{}\u00a0€", "de": "{}\u00a0€"}
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 def t(message: str, lang: str, **values: object) -> str:
-    """``message`` in ``lang``: the gettext catalogue's translation if it has one, else ours."""
+    """``message`` in ``lang``, from the gettext catalogue."""
     with override(lang):
         text = gettext(message)
-    if text == message and lang != "en":
-        text = MESSAGES.get(message, {}).get(lang, message)
     return text % values if values else text
 
 
@@ -60,14 +56,6 @@ def integer(value: int | Decimal, lang: str) -> str:
 
 def percent(value: int, lang: str) -> str:
     return PERCENT[lang].format(value)
-
-
-def euro(amount: Decimal | int | float, lang: str) -> str:
-    amount = Decimal(str(amount))
-    places = 0 if amount == amount.to_integral() else 2
-    with override(lang):
-        figure = number_format(amount, decimal_pos=places, force_grouping=True)
-    return EURO[lang].format(figure)
 
 
 def day(value: date, lang: str) -> str:

@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from planwatch.plans.models import Plan
@@ -13,8 +14,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", required=True)
         parser.add_argument("--out", required=True, help="folder to write into")
+        parser.add_argument(
+            "--base-url",
+            default=settings.SITE_URL,
+            help="the address the site will be served from, e.g. https://planwatch.example.org "
+            "(default: PLANWATCH_SITE_URL); the DCAT-AP catalogue is written only with it",
+        )
 
-    def handle(self, *args, plan: str, out: str, **options) -> None:
+    def handle(self, *args, plan: str, out: str, base_url: str, **options) -> None:
         plan_obj = Plan.objects.filter(slug=plan).first()
         if plan_obj is None:
             raise CommandError(f"No plan {plan!r}.")
@@ -27,11 +34,21 @@ class Command(BaseCommand):
             if interactive:
                 self.stderr.write(f"\r{path[:70]:<70}", ending="")
 
-        result = publish_static(plan_obj, folder, progress)
+        if base_url and not base_url.startswith(("https://", "http://")):
+            raise CommandError(f"--base-url must start with https:// (not {base_url!r}).")
+        result = publish_static(plan_obj, folder, progress, base_url=base_url)
         if interactive:
             self.stderr.write("")
-        for skipped in result.skipped:
-            self.stderr.write(f"skipped {skipped}")
         self.stdout.write(
             f"Wrote {result.pages} pages and downloads and {result.files} static files to {out}."
         )
+        if not base_url:
+            self.stderr.write(
+                "No DCAT-AP catalogue written: give --base-url or set PLANWATCH_SITE_URL."
+            )
+        if result.failures:
+            for failure in result.failures:
+                self.stderr.write(failure)
+            raise CommandError(
+                f"{len(result.failures)} failures (listed above): the site is incomplete."
+            )
