@@ -9,7 +9,7 @@ message through ``planwatch load-dataset`` and ``planwatch import plan``.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -21,20 +21,6 @@ from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
 
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
-
-KNOWN_SECTIONS = {
-    "plan",
-    "governments",
-    "actors",
-    "sections",
-    "tags",
-    "frameworks",
-    "measures",
-    "rounds",
-    "budget_lines",
-    "published_budget_totals",
-    "indicators",
-}
 
 
 @dataclass
@@ -50,6 +36,11 @@ class Dataset:
     budget_lines: list[dict[str, Any]]
     published_totals: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
+
+
+# The top-level keys of a dataset's files: the parts of a Dataset, the totals under a longer name.
+TOTALS = "published_budget_totals"
+KNOWN_SECTIONS = {f.name for f in fields(Dataset)} - {"published_totals"} | {TOTALS}
 
 
 def check_dataset(data: dict[str, list[Any]]) -> Dataset:
