@@ -135,3 +135,26 @@ def test_coordinator_plan_import(client, people, nap):  # noqa: F811
     response = client.post(f"/en/work/imports/uploads/{token}/confirm/")
     assert response.status_code == 302
     assert Measure.objects.get(plan=nap, number=int(number)).title_en == "A new English title"
+
+
+def test_a_closed_round_takes_a_workbook_only_from_a_reopened_actor(client, people, round_):  # noqa: F811
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from planwatch.actors.models import Actor
+    from planwatch.reporting import services
+
+    link = f"/en/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx"
+    services.close_round(round_, user=people["coordinator"])
+    as_(client, people, "focal_a")
+    assert link not in client.get("/en/work/imports/").content.decode()
+    expect(client.get(link), 403)
+    services.reopen_for_actor(
+        round_,
+        Actor.objects.get(slug=ACTOR),
+        user=people["coordinator"],
+        until=timezone.localdate() + dt.timedelta(days=7),
+    )
+    assert link in client.get("/en/work/imports/").content.decode()
+    expect(client.get(link), 200)

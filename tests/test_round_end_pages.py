@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from planwatch.accounts.models import User
 from planwatch.reporting import services, stats
@@ -142,6 +144,17 @@ def test_withdraw_through_the_page(client, people, round_, item):
     # Again: nothing to withdraw.
     response = client.post(url, {"version": item.version + 1}, follow=True)
     assert "can no longer be withdrawn" in response.content.decode()
+
+
+def test_a_reopened_contribution_says_until_when(client, people, round_, item):
+    services.close_round(round_, user=people["coordinator"])
+    until = timezone.localdate() + dt.timedelta(days=10)
+    services.reopen_for_actor(round_, item.actor, user=people["coordinator"], until=until)
+    page = as_(client, people, "focal_a").get(f"/en/work/contributions/{item.pk}/")
+    assert f"reopened for you until {date_format(until, 'j F Y')}" in page.content.decode()
+    other = round_.contributions.filter(actor__slug="opgroeien").first()
+    page = as_(client, people, "focal_b").get(f"/en/work/contributions/{other.pk}/")
+    assert "reopened for you" not in page.content.decode()
 
 
 def test_others_cannot_withdraw(client, people, round_, item):

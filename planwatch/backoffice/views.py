@@ -191,6 +191,15 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-round__end")
         .first()
     )
+    # A closed round reopened for this actor: say until when (the reopening ends by itself).
+    reopened_until = (
+        item.round.extensions.filter(actor_id=item.actor_id, until__gte=timezone.localdate())
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+        if item.round.state == Round.State.CLOSED
+        else None
+    )
     return render(
         request,
         "backoffice/contribution.html",
@@ -202,6 +211,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "evidence": item.evidence.all(),
             "lines": item.budget_lines.all(),
+            "reopened_until": reopened_until,
             **refused,
         },
     )

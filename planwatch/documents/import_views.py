@@ -81,7 +81,10 @@ def _round_actors(user: Any, round_: Round) -> list[Actor]:
 
 
 def _open_rounds(user: Any) -> list[tuple[Round, list[Actor]]]:
-    rounds = Round.objects.filter(state=Round.State.OPEN).select_related("plan")
+    # Closed rounds too: one reopened for an actor takes that actor's workbook until its date.
+    rounds = Round.objects.filter(state__in=[Round.State.OPEN, Round.State.CLOSED]).select_related(
+        "plan"
+    )
     plans = permissions.coordinated_plan_ids(user)
     if plans is not None:
         mine = Contribution.objects.filter(actor_id__in=permissions.focal_actor_ids(user))
