@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Model
 from django.utils import translation
@@ -375,3 +376,39 @@ def test_cli_template_and_import(round_, people, tmp_path, capsys):
             actor="no-such-actor",
             output=str(path),
         )
+
+
+def test_the_import_asks_the_service_for_every_contribution_rule(round_, people):
+    """Status, evidence, amount and "no government, no budget": the import reports the
+    service's own messages, at the cell."""
+    user = people["focal_a"]
+    first = items(round_)[0]
+    item = Contribution.objects.select_related("round__plan", "actor").get(pk=first.pk)
+
+    def service_says(**kwargs) -> str:
+        data = services.ContributionInput(**{"proposed_status": "", "narrative": {}, **kwargs})
+        try:
+            services.check_contribution(item, data, submit=False)
+        except ValidationError as exc:
+            return exc.messages[0]
+        raise AssertionError("the service accepted it")
+
+    book = workbook(round_)
+    put(book, first.measure.number, "proposed_status", "ongoing")
+    errors = refused(round_, user, book)
+    assert [e.message for e in errors] == [service_says(proposed_status="ongoing")]
+
+    book = workbook(round_)
+    add_budget(book, first.measure.number, ACTOR, 2024, 20_000_000_000, "specific", "spent")
+    budget = [services.BudgetInput(2024, Decimal(20_000_000_000), "specific", "spent")]
+    errors = refused(round_, user, book)
+    assert [(e.column, e.message) for e in errors] == [("amount", service_says(budget=budget))]
+
+    Actor.objects.filter(slug=ACTOR).update(government=None)
+    item.actor.refresh_from_db()
+    book = workbook(round_)
+    add_budget(book, first.measure.number, ACTOR, 2024, 10, "specific", "spent")
+    errors = refused(round_, user, book)
+    budget = [services.BudgetInput(2024, Decimal(10), "specific", "spent")]
+    assert [(e.column, e.message) for e in errors] == [("actor", service_says(budget=budget))]
+    assert "no government" in errors[0].message

@@ -80,14 +80,14 @@ def test_a_change_is_applied_and_recorded(mini_copy: Path, db):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("lead: [opgroeien]", "lead: [nobody]", "plan.yaml:35: unknown actor 'nobody'"),
-        ('section: "1.2.1"', 'section: "9.9"', "plan.yaml:35: unknown section '9.9'"),
+        ("lead: [opgroeien]", "lead: [nobody]", "plan.yaml:35: Unknown actor 'nobody'."),
+        ('section: "1.2.1"', 'section: "9.9"', "plan.yaml:35: Unknown section '9.9'."),
         (
             "  - number: 2\n",
             "  - number: 1\n",
             "plan.yaml:35: measure 1 is already defined at plan.yaml:23",
         ),
-        ('articles: ["25"]', 'articles: ["999"]', "unknown Istanbul Convention article '999'"),
+        ('articles: ["25"]', 'articles: ["999"]', "Unknown Istanbul Convention article '999'."),
         ("status: in_progress", "status: ongoing", "'status' is 'ongoing'; expected one of"),
         ("amount: 79000000", "amount: 79.000.000,00", "'amount' must be a number with a dot"),
         ("value: 1234", "value: lots", "'value' must be a number"),

@@ -67,7 +67,7 @@ class ContributionBudgetSerializer(serializers.Serializer):
         max_digits=14,
         decimal_places=2,
         min_value=0,
-        max_value=10_000_000_000,
+        max_value=BudgetLine.MAX_AMOUNT,
         help_text='Euro, as a decimal string ("125000.50") or a number.',
     )
     nature = serializers.ChoiceField(choices=BudgetLine.Nature.choices)
@@ -197,7 +197,7 @@ class StrictScheme(OpenApiSerializerExtension):
 # The input fields' checks as JSON Schema, so that the schema promises no more than they accept
 # (the URL's host is still checked by Django's URLValidator, which no pattern repeats).
 HTTP_URL = r"^[hH][tT][tT][pP][sS]?://"
-MAX_AMOUNT = 10_000_000_000
+MAX_AMOUNT = BudgetLine.MAX_AMOUNT
 AMOUNT_TEXT = r"^(?:\d{1,10}(?:\.\d{1,2})?|10000000000(?:\.0{1,2})?)$"
 
 
@@ -488,24 +488,13 @@ class ContributionScoped(Private):
         return self.answer(item)
 
 
-def _current_input(item: Contribution) -> ContributionInput:
-    return ContributionInput(
-        proposed_status=item.proposed_status,
-        narrative={lang: getattr(item, f"narrative_{lang}") or "" for lang in languages()},
-        evidence=[(link.url, link.label) for link in item.evidence.all()],
-        budget=[
-            BudgetInput(year=line.year, amount=line.amount, nature=line.nature, stage=line.stage)
-            for line in item.budget_lines.all()
-        ],
-    )
-
-
 def _merge(item: Contribution, data: dict, *, replace: bool) -> ContributionInput:
     """The content to save: what was sent; for the fields left out, what the contribution has
     (PATCH, submit) or nothing (PUT)."""
-    result = (
-        ContributionInput(proposed_status="", narrative={}) if replace else _current_input(item)
-    )
+    if replace:
+        result = ContributionInput(proposed_status="", narrative={})
+    else:
+        result = ContributionInput.of(item)
     if "proposed_status" in data:
         result.proposed_status = data["proposed_status"] or ""
     if "narrative" in data:

@@ -84,7 +84,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
     def get_statuses(self, plan: Plan) -> list[str]:
-        return [code for code, _label in plan.status_choices()]
+        return plan.status_codes()
 
     @extend_schema_field(PlanLinksSerializer)
     def get_links(self, plan: Plan) -> dict[str, str]:

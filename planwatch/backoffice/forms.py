@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.formats import number_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from planwatch.documents.imports.values import ValueProblem, parse_decimal
 from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Assessment, BudgetLine, Contribution
-from planwatch.reporting.services import BudgetInput, ContributionInput
+from planwatch.reporting.services import BudgetInput, ContributionInput, parse_evidence
 
 TEXT_LIMIT = 20_000
 
@@ -76,21 +75,7 @@ class ContributionForm(TranslationsMixin, VersionedForm):
         self.order_fields(["version", "proposed_status", *self.narrative_fields, "evidence"])
 
     def clean_evidence(self) -> list[tuple[str, str]]:
-        links = []
-        validate = URLValidator(schemes=["http", "https"])
-        for number, line in enumerate(self.cleaned_data["evidence"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            url, _space, label = line.strip().partition(" ")
-            try:
-                validate(url)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    _("Line %(number)s: “%(url)s” is not a web address (http or https).")
-                    % {"number": number, "url": url}
-                ) from error
-            links.append((url, label.strip()[:200]))
-        return links
+        return parse_evidence(self.cleaned_data["evidence"])
 
     def to_input(self, budget: list[BudgetInput]) -> ContributionInput:
         data = self.cleaned_data
@@ -142,7 +127,7 @@ class BudgetLineForm(forms.Form):
     amount = AmountField(
         label=_("Amount (EUR)"),
         min_value=0,
-        max_value=10_000_000_000,
+        max_value=BudgetLine.MAX_AMOUNT,
         decimal_places=2,
         max_digits=14,
     )

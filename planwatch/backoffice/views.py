@@ -221,7 +221,7 @@ def _contribution_initial(item: Contribution) -> dict:
     initial = {
         "version": item.version,
         "proposed_status": item.proposed_status,
-        "evidence": "\n".join(f"{e.url} {e.label}".strip() for e in item.evidence.all()),
+        "evidence": services.format_evidence((e.url, e.label) for e in item.evidence.all()),
     }
     for field in item._meta.fields:
         if field.name.startswith("narrative_"):

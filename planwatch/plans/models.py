@@ -1,5 +1,8 @@
+from collections.abc import Collection, Mapping
+
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor
@@ -14,6 +17,10 @@ class Status(models.TextChoices):
     IMPLEMENTED = "implemented", _("implemented")
     ONGOING = "ongoing", _("ongoing (structural)")
     ABANDONED = "abandoned", _("abandoned")
+
+
+# The framework whose articles a measure lists in its "articles" (dataset and workbook alike).
+ISTANBUL = "istanbul-convention"
 
 
 class Plan(models.Model):
@@ -49,10 +56,42 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("portal:plan", kwargs={"plan": self.slug})
 
+    def status_codes(self) -> list[str]:
+        """The status codes the plan reports with, in its order; every status when it names
+        none."""
+        return [code for code in self.statuses or Status.values if code in Status.values]
+
+    def uses_status(self, code: str) -> bool:
+        return code in self.status_codes()
+
     def status_choices(self) -> list[tuple[str, str]]:
         labels = dict(Status.choices)
-        codes = self.statuses or [code for code, _label in Status.choices]
-        return [(code, labels[code]) for code in codes if code in labels]
+        return [(code, labels[code]) for code in self.status_codes()]
+
+    # Rules a plan's content must follow; the dataset loader and the plan import both ask these.
+
+    def status_problems(self) -> list[str]:
+        """What is wrong with the plan's own list of status codes."""
+        codes = list(self.statuses or ())
+        problems = [
+            gettext("Unknown status %(code)r; known: %(known)s.")
+            % {"code": code, "known": ", ".join(Status.values)}
+            for code in codes
+            if code not in Status.values
+        ]
+        if len(set(codes)) != len(codes):
+            problems.append(gettext("A status is listed twice."))
+        return problems
+
+    def number_problem(self, number: int) -> str | None:
+        """Measures are numbered from 1, up to the number the plan declares (when it does)."""
+        if number < 1:
+            return gettext("Measure numbers start at 1.")
+        if self.declared_measures and number > self.declared_measures:
+            return gettext("The plan declares %(count)s measures; this number is beyond them.") % {
+                "count": self.declared_measures
+            }
+        return None
 
 
 class Section(models.Model):
@@ -89,11 +128,46 @@ class Section(models.Model):
     def is_pillar(self) -> bool:
         return self.parent_id is None
 
+    @staticmethod
+    def root_of(code: str, parents: Mapping[str, str | None]) -> str | None:
+        """The pillar a section ends up under, given every section's parent code; None for an
+        unknown parent or parents that go round in a circle."""
+        seen = set()
+        while parents.get(code) is not None:
+            seen.add(code)
+            code = parents[code]  # type: ignore[assignment]
+            if code in seen or code not in parents:
+                return None
+        return code
+
+    @staticmethod
+    def parent_problem(code: str, parents: Mapping[str, str | None]) -> str | None:
+        """A section's parent must be another known section, and parents may not loop."""
+        parent = parents.get(code)
+        if parent is None:
+            return None
+        if parent == code or parent not in parents:
+            return gettext("Unknown parent section %(code)r.") % {"code": parent}
+        if Section.root_of(code, parents) is None:
+            return gettext("The parents of this section go round in a circle.")
+        return None
+
+    @staticmethod
+    def pillar_of(
+        code: str, parents: Mapping[str, str | None], pillars: Mapping[str, int | None]
+    ) -> int | None:
+        """A section's pillar number is its pillar's (the section without parent above it)."""
+        root = Section.root_of(code, parents)
+        return None if root is None else pillars.get(root)
+
 
 class Tag(models.Model):
     class Kind(models.TextChoices):
         FORM = "form", _("form of violence")
         GROUP = "group", _("target group")
+
+    # The column (workbook) or key (dataset) of a measure that lists the tags of each kind.
+    COLUMNS = {Kind.FORM: "forms", Kind.GROUP: "groups"}
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -106,6 +180,20 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return translated(self, "name").text or self.slug
+
+    @staticmethod
+    def kind_problem(slug: str, kind: str, kinds: Mapping[str, str | None]) -> str | None:
+        """A measure lists a tag under the column of its kind; ``kinds`` maps slugs to kinds
+        (None: the tag's own kind is wrong, and said so on its own row)."""
+        if slug not in kinds:
+            return gettext("Unknown tag %(slug)r.") % {"slug": slug}
+        if kinds[slug] not in (kind, None):
+            return gettext("%(slug)r is a tag of kind %(kind)r: put it under %(column)s.") % {
+                "slug": slug,
+                "kind": kinds[slug],
+                "column": Tag.COLUMNS.get(kinds[slug], "?"),  # type: ignore[call-overload]
+            }
+        return None
 
 
 class Framework(models.Model):
@@ -232,3 +320,24 @@ class MeasureActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.number}: {self.actor} ({self.get_role_display()})"
+
+    @staticmethod
+    def problems(
+        lead: list[str], partners: list[str], known: Collection[str]
+    ) -> list[tuple[str, str]]:
+        """(column, message) for each problem with a measure's responsible actors: each is a
+        known actor, listed once, as lead or as partner."""
+        problems = [
+            (column, gettext("Unknown actor %(slug)r.") % {"slug": slug})
+            for column, slugs in (("lead", lead), ("partners", partners))
+            for slug in slugs
+            if slug not in known
+        ]
+        problems += [
+            ("partners", gettext("%(slug)r is both lead and partner.") % {"slug": slug})
+            for slug in sorted(set(lead) & set(partners))
+        ]
+        if len(set(lead)) != len(lead) or len(set(partners)) != len(partners):
+            column = "lead" if len(set(lead)) != len(lead) else "partners"
+            problems.append((column, gettext("An actor is listed twice.")))
+        return problems

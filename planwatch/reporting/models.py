@@ -216,6 +216,9 @@ class BudgetLine(models.Model):
         ALLOCATED = "allocated", _("allocated")
         SPENT = "spent", _("spent")
 
+    # The largest amount a contribution may report, in euro: form, API, import and service.
+    MAX_AMOUNT = 10_000_000_000
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budget_lines"
     )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -343,15 +344,72 @@ class ContributionInput:
     evidence: list[tuple[str, str]] = field(default_factory=list)  # (url, label)
     budget: list[BudgetInput] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, contribution: Contribution) -> "ContributionInput":
+        """What the contribution holds now, as the input that would save it unchanged."""
+        return cls(
+            proposed_status=contribution.proposed_status,
+            narrative={
+                lang: getattr(contribution, f"narrative_{lang}") or "" for lang in languages()
+            },
+            evidence=[(link.url, link.label) for link in contribution.evidence.all()],
+            budget=[
+                BudgetInput(line.year, line.amount, line.nature, line.stage)
+                for line in contribution.budget_lines.all()
+            ],
+        )
+
+    def plain(self) -> dict[str, Any]:
+        """Plain, comparable data (JSON-ready): the audit event's before and after, and what an
+        import compares to tell a changed row from an unchanged one."""
+        return {
+            "proposed_status": self.proposed_status,
+            **{
+                f"narrative_{lang}": (self.narrative.get(lang) or "").strip()
+                for lang in languages()
+            },
+            "evidence": [f"{url} {label}".strip() for url, label in self.evidence],
+            "budget": sorted(
+                f"{line.year} {Decimal(line.amount).quantize(Decimal('0.01'))} "
+                f"{line.nature} {line.stage}"
+                for line in self.budget
+            ),
+        }
+
+
+def parse_evidence(text: str) -> list[tuple[str, str]]:
+    """Evidence links as people write them, one per line: the address, then optionally a space
+    and a label. Raises ValidationError naming the first line that is not an http(s) address."""
+    links = []
+    validate = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        url, _space, label = line.strip().partition(" ")
+        try:
+            validate(url)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Line %(number)s: “%(url)s” is not a web address (http or https).")
+                % {"number": number, "url": url}
+            ) from error
+        links.append((url, label.strip()[:200]))
+    return links
+
+
+def format_evidence(links: Iterable[tuple[str, str]]) -> str:
+    """The text :func:`parse_evidence` reads back as ``links``."""
+    return "\n".join(f"{url} {label}".strip() for url, label in links)
+
 
 def check_contribution(
     contribution: Contribution, data: ContributionInput, *, submit: bool
 ) -> None:
-    """The rules the form shows at its fields; the service enforces them for every caller."""
+    """Every rule of a contribution's content. The form shows them at its fields, the API and
+    the round import per field or cell; this service enforces them for every caller."""
     errors: dict[str, list[str]] = {}
     plan = contribution.round.plan
-    allowed = [code for code, _label in plan.status_choices()]
-    if data.proposed_status and data.proposed_status not in allowed:
+    if data.proposed_status and not plan.uses_status(data.proposed_status):
         errors.setdefault("proposed_status", []).append(
             _("This plan does not use the status “%(status)s”.") % {"status": data.proposed_status}
         )
@@ -366,10 +424,14 @@ def check_contribution(
                 _("%(year)s is outside the round (%(first)s–%(last)s).")
                 % {"year": line.year, "first": years.start, "last": years.stop - 1}
             )
-        if line.amount < 0 or line.amount > Decimal("10000000000"):
+        if line.amount < 0 or line.amount > BudgetLine.MAX_AMOUNT:
             errors.setdefault("budget", []).append(
                 _("%(amount)s is not a plausible amount in euro.") % {"amount": line.amount}
             )
+    if data.budget and contribution.actor.government_id is None:
+        errors.setdefault("budget", []).append(
+            _("This actor belongs to no government; ask the coordinator.")
+        )
     for url, _label in data.evidence:
         if not url.lower().startswith(("http://", "https://")):
             errors.setdefault("evidence", []).append(
@@ -392,10 +454,6 @@ def save_contribution(
     rule = permissions.can_import_contribution if imported else permissions.can_edit_contribution
     _require(rule(user, contribution))
     check_contribution(contribution, data, submit=submit)
-    if contribution.actor.government_id is None and data.budget:
-        raise ValidationError(
-            {"budget": [_("This actor belongs to no government; ask the coordinator.")]}
-        )
     state = Contribution.State.SUBMITTED if submit else Contribution.State.DRAFT
     # Read before the transaction, which holds SQLite's write lock: the snapshot is of the
     # version the caller read whenever the save goes through (a later save bumps the version).
@@ -447,20 +505,7 @@ def save_contribution(
 
 
 def _contribution_snapshot(contribution: Contribution) -> dict[str, Any]:
-    snapshot = {
-        "state": contribution.state,
-        "proposed_status": contribution.proposed_status,
-        **{
-            f"narrative_{lang}": getattr(contribution, f"narrative_{lang}") or ""
-            for lang in languages()
-        },
-        "evidence": sorted(contribution.evidence.values_list("url", flat=True)),
-        "budget": sorted(
-            f"{line.year} {line.amount} {line.nature} {line.stage}"
-            for line in contribution.budget_lines.all()
-        ),
-    }
-    return snapshot
+    return {"state": contribution.state, **ContributionInput.of(contribution).plain()}
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -579,7 +624,7 @@ def decide_status(
                 "a published round is changed by a correction."
             )
         )
-    if status not in [code for code, _label in round_.plan.status_choices()]:
+    if not round_.plan.uses_status(status):
         raise ValidationError({"status": [_("This plan does not use this status.")]})
     proposed = proposed_status_for(round_, measure)
     if status != proposed and not reason.strip():
@@ -629,7 +674,7 @@ def correct_status(
         raise ValidationError(_("Only the statuses of a published round are corrected."))
     if not reason.strip():
         raise ValidationError({"reason": [_("A correction needs a reason.")]})
-    if status not in [code for code, _label in round_.plan.status_choices()]:
+    if not round_.plan.uses_status(status):
         raise ValidationError({"status": [_("This plan does not use this status.")]})
     with transaction.atomic():
         old = measure_status.status

@@ -50,7 +50,7 @@ class Split:
         without += counts.get(None, 0)
         counts = {code: n for code, n in counts.items() if code is not None}
         total = sum(counts.values())
-        codes = [code for code, _label in plan.status_choices()]
+        codes = plan.status_codes()
         codes += [code for code in counts if code not in codes]
         return cls(
             [StatusCount(code, counts.get(code, 0), total) for code in codes],

@@ -22,7 +22,7 @@ def iso(value: Any) -> str | None:
 
 
 def plan_statuses(plan: Plan) -> list[str]:
-    return [code for code, _label in plan.status_choices()]
+    return plan.status_codes()
 
 
 def translations(name: str, description: str, required: bool = False) -> Field:

@@ -12,8 +12,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from .files import CellError, Formula, Table, has_control_characters
-from .preview import RowError, display
+from .files import (
+    CellError,
+    Formula,
+    Progress,
+    Table,
+    UnreadableFile,
+    has_control_characters,
+    read_tables,
+    read_upload,
+)
+from .preview import Preview, RowError, display
 from .sheets import BY_NAME, INFORMATION_SHEETS, SHEETS, Column, Sheet
 from .values import ValueProblem, parse_date, parse_integer
 
@@ -21,6 +30,17 @@ CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 LIST_SEPARATORS = re.compile(r"[;,\n]")
 INVALID = object()
+
+
+def read_file(preview: Preview, file: Any, progress: Progress | None) -> list[Table] | None:
+    """The tables of an uploaded file (a path, bytes or an upload); None, with the reason in
+    ``preview.errors``, when it cannot be read as a spreadsheet."""
+    try:
+        content, preview.file_name = read_upload(file)
+        return read_tables(content, preview.file_name, progress)
+    except UnreadableFile as exc:
+        preview.errors.append(RowError(preview.file_name, None, "", "", exc.message))
+        return None
 
 
 @dataclass

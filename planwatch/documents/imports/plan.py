@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor
 from planwatch.datasets.reader import LANGUAGES
-from planwatch.plans.models import Status, Tag
+from planwatch.plans.models import MeasureActor, Plan, Section, Tag
 
-from .files import Progress, UnreadableFile, read_tables, read_upload
-from .parsing import Row, read_rows, sheet_tables
+from .files import Progress
+from .parsing import Row, read_file, read_rows, sheet_tables
 from .preview import CREATE, UNCHANGED, UPDATE, Preview, RowChange, RowError, display
 from .sheets import ACTORS, MEASURES, PLAN, SECTIONS, SHEETS, TAGS
 from .snapshot import Database, article_order, current_values, normal
@@ -51,11 +51,8 @@ def preview_plan_import(file: Any, plan_slug: str, progress: Progress | None = N
     """Read and check a plan workbook (XLSX or CSV; a path, bytes or an uploaded file) for the
     plan ``plan_slug``; write nothing."""
     preview = Preview(kind="plan", target=plan_slug)
-    try:
-        content, preview.file_name = read_upload(file)
-        tables = read_tables(content, preview.file_name, progress)
-    except UnreadableFile as exc:
-        preview.errors.append(RowError(preview.file_name, None, "", "", exc.message))
+    tables = read_file(preview, file, progress)
+    if tables is None:
         return preview
     data = PlanData(plan_slug)
     readable = True
@@ -215,16 +212,8 @@ class PlanCheck:
         if values.get("start") and values.get("end") and values["end"] < values["start"]:
             self.error(row, "end", _("The plan ends before it starts."))
         statuses = values.get("statuses") or ()
-        for code in statuses:
-            if code not in Status.values:
-                self.error(
-                    row,
-                    "statuses",
-                    _("Unknown status %(code)r; known: %(known)s.")
-                    % {"code": code, "known": ", ".join(Status.values)},
-                )
-        if len(set(statuses)) != len(statuses):
-            self.error(row, "statuses", _("A status is listed twice."))
+        for message in Plan(statuses=list(statuses)).status_problems():
+            self.error(row, "statuses", message)
         coordinator = values.get("coordinator")
         if coordinator and coordinator not in self.actor_slugs:
             self.error(row, "coordinator", _("Unknown actor %(slug)r.") % {"slug": coordinator})
@@ -279,23 +268,14 @@ class PlanCheck:
         }
         parents.update({code: row.values.get("parent") for code, row in sheet.items()})
 
+        pillars = {code: s.pillar for code, s in self.db.sections.items()}
+        pillars.update({code: row.values.get("pillar") for code, row in sheet.items()})
+
         def root(code: str) -> str | None:
-            """The pillar a section ends up under; None for an unknown parent or a circle."""
-            seen = set()
-            while parents.get(code) is not None:
-                seen.add(code)
-                code = parents[code]
-                if code in seen or code not in parents:
-                    return None
-            return code
+            return Section.root_of(code, parents)
 
         def pillar_of(code: str) -> int | None:
-            top = root(code)
-            if top is None:
-                return None
-            if top in sheet:
-                return sheet[top].values.get("pillar")
-            return self.db.sections[top].pillar
+            return Section.pillar_of(code, parents, pillars)
 
         orders = [s.order for s in self.db.sections.values()]
         orders += [r.values["order"] for r in rows if r.values.get("order") is not None]
@@ -312,10 +292,8 @@ class PlanCheck:
                         "pillar",
                         _("A pillar (a section without parent) needs its pillar number."),
                     )
-            elif parent == code or parent not in parents:
-                self.error(row, "parent", _("Unknown parent section %(code)r.") % {"code": parent})
-            elif root(code) is None:
-                self.error(row, "parent", _("The parents of this section go round in a circle."))
+            elif problem := Section.parent_problem(code, parents):
+                self.error(row, "parent", problem)
             elif values.get("pillar") not in (None, pillar) and pillar is not None:
                 self.error(
                     row,
@@ -359,19 +337,12 @@ class PlanCheck:
                 if r.values.get("slug")
             }
         )
-        kind_names = {Tag.Kind.FORM: "forms", Tag.Kind.GROUP: "groups"}
+        numbering = Plan(declared_measures=declared)  # once: a model instance costs time
         for row in self.unique(MEASURES.name, "number", _("measure")):
             values = row.values
             number = values["number"]
-            if number < 1:
-                self.error(row, "number", _("Measure numbers start at 1."))
-            elif declared and number > declared:
-                self.error(
-                    row,
-                    "number",
-                    _("The plan declares %(count)s measures; this number is beyond them.")
-                    % {"count": declared},
-                )
+            if problem := numbering.number_problem(number):
+                self.error(row, "number", problem)
             section = values.get("section")
             if "section" in values:
                 if section is None:
@@ -380,35 +351,14 @@ class PlanCheck:
                     self.error(row, "section", _("Unknown section %(code)r.") % {"code": section})
             self.needs_text(row, "title")
             lead, partners = values.get("lead") or (), values.get("partners") or ()
-            for column, slugs in (("lead", lead), ("partners", partners)):
-                for slug in slugs:
-                    if slug not in self.actor_slugs:
-                        self.error(row, column, _("Unknown actor %(slug)r.") % {"slug": slug})
-            for slug in sorted(set(lead) & set(partners)):
-                self.error(
-                    row, "partners", _("%(slug)r is both lead and partner.") % {"slug": slug}
-                )
-            if len(set(lead)) != len(lead) or len(set(partners)) != len(partners):
-                self.error(
-                    row,
-                    "lead" if len(set(lead)) != len(lead) else "partners",
-                    _("An actor is listed twice."),
-                )
-            for column, kind in (("forms", Tag.Kind.FORM), ("groups", Tag.Kind.GROUP)):
+            for column, message in MeasureActor.problems(
+                list(lead), list(partners), self.actor_slugs
+            ):
+                self.error(row, column, message)
+            for kind, column in Tag.COLUMNS.items():
                 for slug in values.get(column) or ():
-                    if slug not in tag_kinds:
-                        self.error(row, column, _("Unknown tag %(slug)r.") % {"slug": slug})
-                    elif tag_kinds[slug] not in (kind, None):  # None: its own row is wrong
-                        self.error(
-                            row,
-                            column,
-                            _("%(slug)r is a tag of kind %(kind)r: put it under %(column)s.")
-                            % {
-                                "slug": slug,
-                                "kind": tag_kinds[slug],
-                                "column": kind_names.get(tag_kinds[slug], "?"),
-                            },
-                        )
+                    if problem := Tag.kind_problem(slug, kind, tag_kinds):
+                        self.error(row, column, problem)
             for code in values.get("articles") or ():
                 if code not in self.db.articles:
                     self.error(

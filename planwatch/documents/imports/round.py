@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -26,11 +25,12 @@ from planwatch.reporting.services import (
     Conflict,
     ContributionInput,
     check_contribution,
+    parse_evidence,
     save_contribution,
 )
 
-from .files import Progress, Table, UnreadableFile, read_tables, read_upload
-from .parsing import Row, read_rows
+from .files import Progress, Table
+from .parsing import Row, read_file, read_rows
 from .preview import UNCHANGED, UPDATE, ImportRefused, Preview, RowChange, RowError, display
 from .sheets import Column, Sheet
 from .values import ValueProblem, parse_decimal
@@ -128,11 +128,8 @@ def preview_round_import(
     import it; ``submit`` submits the changed contributions instead of saving drafts. Writes
     nothing."""
     preview = Preview(kind="round", target=f"{round_.plan.slug}/{round_.slug}")
-    try:
-        content, preview.file_name = read_upload(file)
-        tables = read_tables(content, preview.file_name, progress)
-    except UnreadableFile as exc:
-        preview.errors.append(RowError(preview.file_name, None, "", "", exc.message))
+    tables = read_file(preview, file, progress)
+    if tables is None:
         return preview
     found = _sheets(tables, preview.errors)
     if preview.errors:
@@ -193,31 +190,6 @@ def _sheets(tables: list[Table], errors: list[RowError]) -> dict[str, Table]:
     return found
 
 
-def _budget_key(line: BudgetInput) -> tuple:
-    return (line.year, line.amount.quantize(Decimal("0.01")), line.nature, line.stage)
-
-
-def _current(item: Contribution) -> dict[str, Any]:
-    return {
-        "proposed_status": item.proposed_status,
-        **{f"narrative_{lang}": getattr(item, f"narrative_{lang}") or "" for lang in LANGUAGES},
-        "evidence": [(link.url, link.label) for link in item.evidence.all()],
-        "budget": sorted(
-            _budget_key(BudgetInput(line.year, line.amount, line.nature, line.stage))
-            for line in item.budget_lines.all()
-        ),
-    }
-
-
-def _wanted(data: ContributionInput) -> dict[str, Any]:
-    return {
-        "proposed_status": data.proposed_status,
-        **{f"narrative_{lang}": (data.narrative.get(lang) or "").strip() for lang in LANGUAGES},
-        "evidence": list(data.evidence),
-        "budget": sorted(_budget_key(line) for line in data.budget),
-    }
-
-
 class RoundCheck:
     def __init__(self, round_: Round, user: Any, submit: bool, languages: list[str], errors):
         self.round = round_
@@ -234,7 +206,6 @@ class RoundCheck:
             .prefetch_related("evidence", "budget_lines")
         }
         self.numbers = set(round_.plan.measures.values_list("number", flat=True))
-        self.statuses = [code for code, _label in round_.plan.status_choices()]
 
     def error(self, row: Row, column: str, message: str, value: Any = None) -> None:
         shown = display(row.raw.get(column)) if value is None else display(value)
@@ -347,56 +318,37 @@ class RoundCheck:
         if not ok or item is None or any(n not in values for n in ("year", "nature", "stage")):
             return None
         line = BudgetInput(values["year"], amount, values["nature"], values["stage"])
-        try:  # the service's own rules for a budget line (year within the round, amount)
+        try:  # the service's own rules for a budget line (year, amount, the actor's government)
             check_contribution(item, ContributionInput("", {}, budget=[line]), submit=False)
         except ValidationError as exc:
             for message in exc.message_dict.get("budget", []):
-                self.error(row, "year" if str(line.year) in message else "amount", message)
+                shown = (("year", line.year), ("amount", line.amount))
+                column = next((name for name, value in shown if str(value) in message), "actor")
+                self.error(row, column, message)
             return None
         return line
 
     def evidence(self, row: Row) -> list[tuple[str, str]] | None:
-        links = []
-        validate = URLValidator(schemes=["http", "https"])
-        for number, line in enumerate((row.values.get("evidence") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            url, _space, label = line.strip().partition(" ")
-            try:
-                validate(url)
-            except ValidationError:
-                self.error(
-                    row,
-                    "evidence",
-                    _("Line %(number)s: “%(url)s” is not a web address (http or https).")
-                    % {"number": number, "url": url},
-                )
-                return None
-            links.append((url, label.strip()[:200]))
-        return links
+        try:
+            return parse_evidence(row.values.get("evidence") or "")
+        except ValidationError as exc:
+            self.error(row, "evidence", exc.messages[0])
+            return None
 
     def check_row(self, row: Row, item: Contribution, budget: list[BudgetInput] | None) -> None:
         values = row.values
         before = len(self.errors)
-        status = values.get("proposed_status") or ""
-        if "proposed_status" in values and status and status not in self.statuses:
-            self.error(
-                row,
-                "proposed_status",
-                _("This plan does not use the status “%(status)s”; pick one of %(codes)s.")
-                % {"status": status, "codes": ", ".join(self.statuses)},
-            )
+        status = values.get("proposed_status") or ""  # the service checks it below
         evidence = self.evidence(row)
-        current = _current(item)
-        narrative = {lang: current[f"narrative_{lang}"] for lang in LANGUAGES}
+        saved = ContributionInput.of(item)
+        narrative = dict(saved.narrative)
         narrative.update({lang: values.get(f"narrative_{lang}") or "" for lang in self.languages})
-        current_budget = [BudgetInput(*key) for key in current["budget"]]
         data = ContributionInput(
-            status, narrative, evidence or [], current_budget if budget is None else budget
+            status, narrative, evidence or [], saved.budget if budget is None else budget
         )
         if len(self.errors) > before or any(c not in values for c in row.sheet.names):
             return
-        wanted = _wanted(data)
+        current, wanted = saved.plain(), data.plain()
         changed = [name for name in wanted if wanted[name] != current[name]]
         resubmit = self.submit and item.state in (
             Contribution.State.DRAFT,
@@ -416,10 +368,6 @@ class RoundCheck:
             return
         try:
             check_contribution(item, data, submit=self.submit)
-            if item.actor.government_id is None and data.budget:
-                raise ValidationError(
-                    {"budget": [_("This actor belongs to no government; ask the coordinator.")]}
-                )
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 column = {
@@ -443,7 +391,7 @@ class RoundCheck:
 
 def _shown(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(" ".join(str(part) for part in item if part) for item in value)
+        return "; ".join(value)
     return display(value)
 
 

@@ -10,11 +10,9 @@ from typing import Any
 
 from planwatch.actors.models import Actor, Government
 from planwatch.datasets.reader import LANGUAGES
-from planwatch.plans.models import Measure, MeasureActor, Plan, Provision, Tag
+from planwatch.plans.models import ISTANBUL, Measure, MeasureActor, Plan, Provision, Tag
 
 from .sheets import ACTORS, PLAN, SECTIONS, TAGS
-
-ISTANBUL = "istanbul-convention"
 
 
 def normal(value: Any) -> Any:
