@@ -84,6 +84,8 @@ EXPORT_SETTINGS = {
     "ALLOWED_HOSTS": [EXPORT_HOST],
     "SECURE_SSL_REDIRECT": False,
     "PLANWATCH_STATIC_EXPORT": True,
+    # The export asks for every page itself, in-process: no limit on anonymous requests.
+    "ANONYMOUS_RATE": None,
     # Pages rendered for the export (no log-in link) must never reach the live portal's cache.
     "CACHES": {
         "default": {
