@@ -12,6 +12,8 @@ from planwatch.api.models import ApiToken
 from planwatch.reporting import services
 from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink, Round
 
+from .factories import make_user
+
 API = "/api/v1/contributions/"
 NAP = "/api/v1/plans/nap-2021-2025/"
 
@@ -372,6 +374,23 @@ def test_a_stale_version_on_review_is_409(client, item, focal_a, coordinator):
     response = call(client, item, "validate", auth(coordinator), {"version": item.version - 1})
     assert response.status_code == 409
     assert response.json()["version"] == item.version
+    assert snapshot(item) == before
+
+
+@pytest.mark.parametrize("second", ["validate", "return"])
+def test_a_review_after_another_coordinators_is_409(client, item, focal_a, coordinator, second):
+    # Two coordinators read the same submission; the first validates it, the second's review
+    # then names a version that is no longer current: 409 with the contribution as it is now.
+    item = submitted(item, focal_a)
+    read = item.version
+    colleague = make_user("colleague@example.org", role="coordinator", plan=item.round.plan)
+    assert call(client, item, "validate", auth(colleague), {"version": read}).status_code == 200
+    item.refresh_from_db()
+    before = snapshot(item)
+    body = {"version": read, **({"comment": "Which sessions?"} if second == "return" else {})}
+    response = call(client, item, second, auth(coordinator), body)
+    assert response.status_code == 409
+    assert response.json()["current"]["state"] == "validated"
     assert snapshot(item) == before
 
 

@@ -525,11 +525,19 @@ def _refuse_edit(user, item: Contribution) -> None:
     )
 
 
-def _refuse_review(user, item: Contribution) -> None:
-    if permissions.can_review_contribution(user, item):
-        return
+def _refuse_review(user, item: Contribution, read_version) -> None:
+    """Refuse a review with the reason; ``read_version()`` reads the body's version, only once
+    the person is known to coordinate the plan."""
     if not permissions.coordinates(user, item.round.plan_id):
         raise PermissionDenied(_("Only a coordinator of the plan reviews contributions."))
+    if permissions.can_review_contribution(user, item):
+        return
+    try:
+        stale = read_version() < item.version
+    except Invalid:
+        stale = False  # the refusal says more than the body's mistakes
+    if stale:
+        return  # reviewed in the meantime: the service answers 409 with the current version
     raise PermissionDenied(
         _("Only a submitted contribution of an open or closed round can be validated or returned.")
     )
@@ -616,7 +624,7 @@ class ContributionValidate(ContributionScoped, generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         self.check_query(extra=())
         item = self.get_object()
-        _refuse_review(request.user, item)
+        _refuse_review(request.user, item, lambda: self.read(VersionInput)["version"])
         data = self.read(VersionInput)
         return self.run(
             item,
@@ -640,7 +648,7 @@ class ContributionReturn(ContributionScoped, generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         self.check_query(extra=())
         item = self.get_object()
-        _refuse_review(request.user, item)
+        _refuse_review(request.user, item, lambda: self.read(ReturnInput)["version"])
         data = self.read(ReturnInput)
         return self.run(
             item,

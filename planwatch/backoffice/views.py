@@ -436,12 +436,8 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                 round_.contributions, pk=request.POST.get("contribution"), measure=measure
             )
             form = ReturnForm(request.POST, prefix=f"c{item.pk}")
-            version = int(request.POST.get(f"c{item.pk}-version", "-1"))
-            if version != item.version:
-                # Reviewed or changed since this page was read: show it as it is now rather
-                # than refusing a review the contribution's new state no longer allows.
-                raise Conflict(item)
             if action == "validate":
+                version = int(request.POST.get(f"c{item.pk}-version", "-1"))
                 services.validate_contribution(item, user=request.user, version=version)
                 messages.success(request, _("Contribution validated."))
                 return status_form, correction_form, True, {}

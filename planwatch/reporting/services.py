@@ -514,10 +514,21 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _check_review(contribution: Contribution, user: User, version: int) -> None:
+    """Coordinators review submissions. A review that comes after another one (the version
+    read is no longer current) is a Conflict showing the contribution as it is now, rather than
+    a refusal because it is no longer submitted."""
+    _require(permissions.coordinates(user, contribution.round.plan_id))
+    current = Contribution.objects.get(pk=contribution.pk)
+    if version < current.version:
+        raise Conflict(current)
+    _require(permissions.can_review_contribution(user, current))
+
+
 def return_contribution(
     contribution: Contribution, *, user: User, version: int, comment: str
 ) -> None:
-    _require(permissions.can_review_contribution(user, contribution))
+    _check_review(contribution, user, version)
     if not comment.strip():
         raise ValidationError({"comment": [_("Say what needs fixing.")]})
     with transaction.atomic():
@@ -540,7 +551,7 @@ def return_contribution(
 
 
 def validate_contribution(contribution: Contribution, *, user: User, version: int) -> None:
-    _require(permissions.can_review_contribution(user, contribution))
+    _check_review(contribution, user, version)
     with transaction.atomic():
         _bump(
             Contribution,
