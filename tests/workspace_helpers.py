@@ -51,6 +51,11 @@ class Workspace:
                 f"work/rounds/{self.published.pk}/measures/{number}/",
                 f"work/contributions/{self.items['draft'].pk}/",
                 f"work/imports/plans/{self.plan.slug}/upload/",
+                f"work/plans/{self.plan.slug}/translations/",
+                f"work/plans/{self.plan.slug}/translations/?lang=fr&state=missing",
+                f"work/plans/{self.plan.slug}/translations/upload/",
+                f"work/plans/{self.plan.slug}/translations/texts/"
+                f"measure.{self.items['submitted'].measure_id}.description/fr/",
             ]
         number = self.items["submitted"].measure.number
         return [
