@@ -92,6 +92,8 @@ def test_every_work_page_for_every_role_and_language_passes_axe(chromium, live_s
                 page.locator("#id_budget-0-year").fill("2024")
                 page.locator("#id_budget-0-amount").press_sequentially("1.234")
                 page.locator("button[name=submit]").click()
+                # count() does not wait: wait for the answer to the submission to be there.
+                page.locator(".error-summary").wait_for()
                 assert page.locator(".error-summary").count() == 1
                 problems += [f"{page.url} (error state): {p}" for p in serious(page)]
                 # The import previews: a workbook that changes nothing, a file with mistakes.
@@ -105,7 +107,7 @@ def test_every_work_page_for_every_role_and_language_passes_axe(chromium, live_s
                         }
                     )
                     page.locator("form.stacked button[type=submit]").click()
-                    assert page.locator("table").count() >= 1
+                    page.locator("table").first.wait_for()  # the preview, once it has loaded
                     problems += [f"{page.url} (preview of {name}): {p}" for p in serious(page)]
     context.close()
     assert not problems, "\n".join(problems)
