@@ -142,3 +142,54 @@ def make_user(
             actor=actor if role != "coordinator" else None,
         )
     return user
+
+
+def _period(label: str) -> dict:
+    """``"2020"`` → the year's period fields (observations and targets of the factories)."""
+    year = int(label)
+    return {"period": label, "start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31)}
+
+
+def make_progress_plan(slug: str | None = None) -> Plan:
+    """A plan whose indicators fall into every progress category, one indicator each (the code
+    is the category, with dashes): level indicators moving from 2015 to 2020 towards a 2030
+    target, a running total, a kept level, one with a single observation and one without a
+    target."""
+    from planwatch.indicators.models import Direction, Kind, Target
+
+    plan = make_plan(slug, measures=3, pillars=1, observations=0)
+    cases = [
+        # code, kind, observations (year, value), target (year, value, direction)
+        ("target-achieved", Kind.LEVEL, [(2015, 100), (2020, 160)], (2030, 150, "increase")),
+        ("on-track", Kind.LEVEL, [(2015, 100), (2020, 120)], (2030, 150, "increase")),
+        ("moderate", Kind.LEVEL, [(2015, 100), (2020, 110)], (2030, 150, "increase")),
+        ("limited", Kind.LEVEL, [(2015, 50), (2020, 45)], (2030, 25, "decrease")),
+        ("deterioration", Kind.LEVEL, [(2015, 100), (2020, 90)], (2030, 150, "reach")),
+        ("insufficient-data", Kind.LEVEL, [(2020, 100)], (2030, 150, "increase")),
+        ("no-target", Kind.PER_PERIOD, [(2015, 5), (2020, 8)], None),
+        ("kept", Kind.LEVEL, [(2015, 100), (2020, 102)], (2030, 100, Direction.KEEP)),
+        ("running-total", Kind.RUNNING_TOTAL, [], (2030, 1000, "increase")),
+    ]
+    for order, (code, kind, points, target) in enumerate(cases):
+        indicator = Indicator.objects.create(
+            plan=plan, code=code, name_en=code, unit="count", kind=kind, order=order + 1
+        )
+        for year, value in points:
+            Observation.objects.create(
+                indicator=indicator, value=Decimal(value), **_period(str(year))
+            )
+        if target:
+            year, value, direction = target
+            Target.objects.create(
+                indicator=indicator, value=Decimal(value), direction=direction, **_period(str(year))
+            )
+    # The running total counts from 2021: 300 by the end of 2022 (150 a year; the target needs
+    # 1000 over ten years, 100 a year): on track.
+    Observation.objects.create(
+        indicator=Indicator.objects.get(plan=plan, code="running-total"),
+        period="2021/2022",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2022, 12, 31),
+        value=Decimal(300),
+    )
+    return plan

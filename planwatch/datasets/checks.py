@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor, Government
-from planwatch.indicators.models import Dimension, Indicator
+from planwatch.indicators.models import Dimension, Direction, Indicator
 from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
 
@@ -510,6 +510,7 @@ class DatasetCheck:
                     "observations",
                     "note",
                     "labels",
+                    "kind",
                 },
             )
             dimensions = check.slug_list(rec, "dimensions")
@@ -519,6 +520,10 @@ class DatasetCheck:
                         rec, f"unknown dimension {dim!r}; known: {', '.join(Dimension.values)}"
                     )
             linked = self.linked_measures(rec)
+            kind = check.choice(rec, "kind", Indicator.Kind.values, Indicator.Kind.PER_PERIOD)
+            observations = self.points(rec, dimensions, "observations", {"source", "note"})
+            for problem in Indicator.series_problems(kind, observations):
+                check.error(rec, problem)
             indicators.append(
                 {
                     "code": check.string(rec, "code"),
@@ -533,10 +538,9 @@ class DatasetCheck:
                     ),
                     "order": order,
                     "note": check.string(rec, "note"),
-                    "observations": self.points(
-                        rec, dimensions, "observations", {"source", "note"}
-                    ),
-                    "targets": self.points(rec, dimensions, "targets", {"note"}),
+                    "kind": kind,
+                    "observations": observations,
+                    "targets": self.points(rec, dimensions, "targets", {"note", "direction"}),
                     "labels": self.labels(rec),
                 }
             )
@@ -588,5 +592,7 @@ class DatasetCheck:
             }
             if "source" in extra:
                 item["source"] = check.string(point, "source")
+            if "direction" in extra:
+                item["direction"] = check.choice(point, "direction", Direction.values, "reach")
             result.append(item)
         return result

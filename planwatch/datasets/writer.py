@@ -386,6 +386,7 @@ class DatasetWriter(Writer):
                     **languages("description", i["description"]),
                     **languages("source", i["source"]),
                     "unit": i["unit"],
+                    "kind": i["kind"],
                     "dimensions": i["dimensions"],
                     "suppress_below": i["suppress_below"],
                     "order": i["order"],
@@ -407,7 +408,7 @@ class DatasetWriter(Writer):
                 Target,
                 obj.targets.all(),
                 i["targets"],
-                ["period", "start", "end", "value", "dims", "note"],
+                ["period", "start", "end", "value", "dims", "note", "direction"],
                 {"indicator": obj},
             )
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.lib.i18n import current_language, languages, translated
@@ -20,7 +21,27 @@ class Dimension(models.TextChoices):
     TYPE = "type", _("type")
 
 
+class Kind(models.TextChoices):
+    """What an indicator's observations are: each kind is read, charted and compared in its
+    own way, and one indicator never mixes two kinds."""
+
+    PER_PERIOD = "per_period", _("count per period")
+    RUNNING_TOTAL = "running_total", _("running total since a date")
+    LEVEL = "level", _("level at a date")
+
+
+class Direction(models.TextChoices):
+    """Which way a target asks the indicator to move."""
+
+    INCREASE = "increase", _("increase to at least the target")
+    DECREASE = "decrease", _("decrease to at most the target")
+    REACH = "reach", _("reach the target")
+    KEEP = "keep", _("keep at the target")
+
+
 class Indicator(models.Model):
+    Kind = Kind
+
     class Unit(models.TextChoices):
         COUNT = "count", _("count")
         PERSONS = "persons", _("persons")
@@ -38,6 +59,9 @@ class Indicator(models.Model):
     description = models.TextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     source = models.CharField(_("source"), max_length=400, blank=True)
+    kind = models.CharField(
+        _("kind of series"), max_length=20, choices=Kind.choices, default=Kind.PER_PERIOD
+    )
     dimensions = models.JSONField(_("disaggregations"), default=list, blank=True)
     measures = models.ManyToManyField(
         Measure, verbose_name=_("measures"), blank=True, related_name="indicators"
@@ -87,6 +111,57 @@ class Indicator(models.Model):
         """Public output shows small counts as "< N" so that few people cannot be singled out."""
         return bool(self.suppress_below) and 0 < value < self.suppress_below
 
+    def allows_changes(self) -> bool:
+        """Whether a change between two observations means something: between two levels or
+        two counts of periods, yes; between two running totals it is not a count per period."""
+        return self.kind != Kind.RUNNING_TOTAL
+
+    @staticmethod
+    def series_problems(kind: str, points: list[dict]) -> list[str]:
+        """What makes observations (dicts with ``period``, ``start``, ``end``, ``dims``) unfit
+        for one series of ``kind``. A count per period never has two overlapping periods for
+        the same breakdown (a total and a part of it); a running total counts from one date;
+        a level has one value per date and breakdown."""
+        problems = []
+        by_breakdown: dict[str, list[dict]] = {}
+        for point in points:
+            key = repr(sorted((point.get("dims") or {}).items()))
+            by_breakdown.setdefault(key, []).append(point)
+        for group in by_breakdown.values():
+            group = sorted(group, key=lambda p: (p["start"], p["end"]))
+            if kind == Kind.PER_PERIOD:
+                for first, second in zip(group, group[1:], strict=False):
+                    if second["start"] <= first["end"]:
+                        problems.append(
+                            gettext(
+                                "A count per period cannot hold overlapping periods "
+                                "(%(first)s and %(second)s): a total and its part belong in "
+                                "two indicators, one a running total."
+                            )
+                            % {"first": first["period"], "second": second["period"]}
+                        )
+            elif kind == Kind.RUNNING_TOTAL:
+                starts = sorted({p["start"] for p in group})
+                if len(starts) > 1:
+                    periods = ", ".join(sorted({p["period"] for p in group}))
+                    problems.append(
+                        gettext(
+                            "A running total counts from one date, but these periods start on "
+                            "different dates: %(periods)s."
+                        )
+                        % {"periods": periods}
+                    )
+            else:
+                seen: set = set()
+                for point in group:
+                    if point["end"] in seen:
+                        problems.append(
+                            gettext("A level has one value per date; %(period)s is given twice.")
+                            % {"period": point["period"]}
+                        )
+                    seen.add(point["end"])
+        return problems
+
 
 class Period(models.Model):
     """A span of time an observation or a target is about: a day, a month, a year or a range."""
@@ -122,10 +197,18 @@ class Observation(Period):
 
 
 class Target(Period):
+    """A value the indicator should have by the end of the target's period, and which way it
+    should move to get there."""
+
+    Direction = Direction
+
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
     )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.REACH
+    )
     dims = models.JSONField(_("dimension values"), default=dict, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
 

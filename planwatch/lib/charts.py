@@ -50,6 +50,14 @@ class Category:
     values: tuple[float, ...]
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A reference value drawn across the bars as a dashed line (a target), with its label."""
+
+    value: float
+    label: str
+
+
 @dataclass
 class Chart:
     """A horizontal bar chart: one row per category, one segment (stacked) or bar (grouped)
@@ -65,6 +73,7 @@ class Chart:
     total_header: str = ""  # a "total" column in the table rows of a stacked chart, if set
     value_format: Callable[[float], str] = field(default=lambda value: f"{value:g}")
     width: int = 640
+    markers: list[Marker] = field(default_factory=list)
 
     def colour(self, index: int) -> str:
         series = self.series[index]
@@ -86,6 +95,7 @@ class Chart:
                 for series, value in zip(self.series, category.values, strict=True)
             )
             parts.append(f"{category.label}: {figures}" if category.label else figures)
+        parts += [f"{marker.label}: {self.value_format(marker.value)}" for marker in self.markers]
         return "; ".join(parts) + "."
 
 
@@ -168,9 +178,10 @@ def svg(chart: Chart) -> str:
     plot_width = chart.width - plot_x - PAD * 2
     bar_height = ROW_HEIGHT if chart.stacked else max(ROW_HEIGHT // max(n_series, 1), 8)
     row_height = ROW_HEIGHT if chart.stacked else bar_height * n_series
-    top = LEGEND_HEIGHT + PAD
+    top = LEGEND_HEIGHT + PAD + (14 if chart.markers else 0)
     height = top + len(chart.categories) * (row_height + ROW_GAP) + AXIS_HEIGHT + PAD
     values = chart.totals() if chart.stacked else [v for c in chart.categories for v in c.values]
+    values += [marker.value for marker in chart.markers]
     scale_max, ticks = _axis(max(values, default=0))
     scale = plot_width / scale_max
 
@@ -239,5 +250,16 @@ def svg(chart: Chart) -> str:
                     f'fill="#222222" font-size="{FONT_SIZE - 2}" aria-hidden="true">'
                     f"{escape(text)}</text>"
                 )
+    # Reference lines (targets), over the bars, labelled at the top.
+    for marker in chart.markers:
+        mx = plot_x + marker.value * scale
+        text = f"{marker.label}: {chart.value_format(marker.value)}"
+        out.append(
+            f'<line class="marker" x1="{mx:.1f}" y1="{top - 4}" x2="{mx:.1f}" y2="{axis_y}" '
+            f'stroke="#b00020" stroke-width="2" stroke-dasharray="6 3">'
+            f"<title>{escape(text)}</title></line>"
+            f'<text x="{mx - 4:.1f}" y="{top - 6}" text-anchor="end" fill="#b00020" '
+            f'font-size="{FONT_SIZE - 2}" aria-hidden="true">{escape(text)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)

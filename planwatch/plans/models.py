@@ -1,5 +1,6 @@
 from collections.abc import Collection, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -44,6 +45,15 @@ class Plan(models.Model):
         default=list,
         help_text=_("The status codes this plan reports with, in order."),
     )
+    progress_settings = models.JSONField(
+        _("progress thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The thresholds of the indicators' progress categories; any left out take their "
+            'default: {"on_track": 0.95, "moderate": 0.6, "limited": 0, "keep_tolerance": 0.05}.'
+        ),
+    )
 
     class Meta:
         ordering = ["-start", "slug"]
@@ -55,6 +65,13 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:plan", kwargs={"plan": self.slug})
+
+    def clean(self) -> None:
+        from planwatch.indicators.progress import settings_problems
+
+        problems = settings_problems(self.progress_settings)
+        if problems:
+            raise ValidationError({"progress_settings": problems})
 
     def status_codes(self) -> list[str]:
         """The status codes the plan reports with, in its order; every status when it names

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<slug:plan>/differences/", views.differences, name="differences"),
     path("plans/<slug:plan>/coverage/", views.coverage, name="coverage"),
     path("plans/<slug:plan>/indicators/", views.indicator_list, name="indicators"),
+    path("plans/<slug:plan>/progress-method/", views.progress_method, name="progress_method"),
     path("plans/<slug:plan>/data/", views.open_data, name="data"),
     path("plans/<slug:plan>/indicators/<slug:code>/", views.indicator_detail, name="indicator"),
 ]

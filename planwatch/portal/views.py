@@ -1,5 +1,7 @@
 """Public pages: published data only, each in a fixed number of queries."""
 
+from decimal import Decimal
+
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from planwatch.core import page_cache
 from planwatch.core.page_cache import cached_page
-from planwatch.core.templatetags.planwatch import marked
+from planwatch.core.templatetags.planwatch import marked, number
 from planwatch.documents.exports.values import per_language
+from planwatch.indicators import progress as progress_module
 from planwatch.indicators.models import Indicator, Observation
+from planwatch.indicators.progress import indicator_progress
 from planwatch.lib import charts
 from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
@@ -64,8 +68,17 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "budget": stats.budget_totals(plan_obj),
             "published_totals": stats.published_budget_totals(plan_obj),
             "indicators": indicators,
+            "progress_counts": _progress_counts(plan_obj, indicators),
         },
     )
+
+
+def _progress_counts(plan: Plan, indicators: list[Indicator]) -> list[tuple[str, str, int]]:
+    """How many indicators fall in each progress category; each indicator gets ``progress``."""
+    progress = progress_module.plan_progress(plan, indicators)
+    for indicator in indicators:
+        indicator.progress = progress[indicator.pk]
+    return progress_module.counts(progress.values())
 
 
 def latest_observations(indicators) -> list[Indicator]:
@@ -327,6 +340,24 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
     return render(request, "portal/indicators.html", {"plan": plan_obj, "indicators": indicators})
 
 
+@cached_page()
+def progress_method(request: HttpRequest, plan: str) -> HttpResponse:
+    """How the indicators' progress is assessed, with its source and the plan's thresholds."""
+    plan_obj = get_object_or_404(Plan, slug=plan)
+    settings = progress_module.settings_of(plan_obj)
+    percent = {key: number(Decimal(str(value * 100))) for key, value in settings.items()}
+    return render(
+        request,
+        "portal/progress_method.html",
+        {
+            "plan": plan_obj,
+            "percent": percent,
+            "categories": progress_module.Category.choices,
+            "method_url": progress_module.METHOD_URL,
+        },
+    )
+
+
 OBSERVATIONS_SHOWN = 200
 
 
@@ -353,6 +384,8 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     # more, and would cost seconds and megabytes. Every observation is in the downloads.
     observations = list(observations.order_by("-start", "-id")[:OBSERVATIONS_SHOWN])[::-1]
     targets = list(indicator.targets.order_by("start"))
+    progress = indicator_progress(indicator, targets=targets)
+    deltas = progress_module.changes(indicator.kind, observations)
     rows = []
     for obs in observations:
         label = obs.period
@@ -361,8 +394,12 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             label = f"{indicator.label(obs.dims[by])} · {obs.period}"
         if other:
             label = f"{label} ({', '.join(other)})"
+        suppressed = indicator.is_suppressed(obs.value)
+        change = deltas.get(obs.pk)
+        if indicator.suppress_below:
+            change = None  # a change could give a suppressed count away
         rows.append(
-            {"label": label, "observation": obs, "suppressed": indicator.is_suppressed(obs.value)}
+            {"label": label, "observation": obs, "suppressed": suppressed, "change": change}
         )
     unit = indicator.get_unit_display()
     chart = charts.Chart(
@@ -376,6 +413,11 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
         ],
         stacked=False,
         value_format=lambda value: f"{value:,.10g}",
+        markers=[
+            charts.Marker(float(target.value), f"{_('Target')} {target.period}")
+            for target in targets
+            if not target.dims
+        ],
     )
     return render(
         request,
@@ -389,6 +431,8 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             "svg": charts.svg(chart) if chart.categories else "",
             "any_suppressed": any(row["suppressed"] for row in rows),
             "total": total,
+            "progress": progress,
+            "show_changes": indicator.allows_changes() and not indicator.suppress_below,
         },
     )
 

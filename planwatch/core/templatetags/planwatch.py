@@ -112,11 +112,29 @@ def euro(amount: Decimal | int | None) -> str:
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
-    value = Decimal(value)
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if value == value.to_integral():
         return number_format(value, decimal_pos=0, force_grouping=True)
     places = -value.normalize().as_tuple().exponent
     return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    """A change with its sign ("+2", "−1,5"), in the page's language."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return sign + number(abs(value))
+
+
+@register.filter
+def direction_label(code: str) -> str:
+    """A target's direction in words."""
+    from planwatch.indicators.models import Direction
+
+    return str(Direction(code).label) if code in Direction.values else ""
 
 
 @register.filter
