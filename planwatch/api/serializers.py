@@ -10,7 +10,8 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from planwatch.actors.models import Actor, Government
-from planwatch.indicators.models import Indicator, Observation, Target
+from planwatch.indicators.models import Indicator, Kind, Observation, Target
+from planwatch.indicators.progress import Category, Progress, indicator_progress, share_text
 from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import (
     Assessment,
@@ -418,7 +419,39 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["period", "start", "end", "value", "dims"]
+        fields = ["period", "start", "end", "value", "direction", "dims"]
+
+
+class ProgressSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        help_text="Progress towards the target (the plan's progress-method page explains it).",
+    )
+    label = serializers.CharField(help_text="The category in words, in the request's language.")
+    share = serializers.CharField(
+        allow_null=True,
+        help_text="Per cent of the change from the baseline to the target achieved, or null.",
+    )
+    ratio = serializers.FloatField(
+        allow_null=True, help_text="Observed growth divided by the growth required, or null."
+    )
+    baseline = serializers.CharField(allow_null=True, help_text="The baseline's period.")
+    current = serializers.CharField(allow_null=True, help_text="The latest value's period.")
+    target = serializers.CharField(allow_null=True, help_text="The target's period.")
+
+    def to_representation(self, progress: Progress) -> dict:
+        def period(point):
+            return point.period if point is not None else None
+
+        return {
+            "category": progress.category,
+            "label": progress.label,
+            "share": share_text(progress) or None,
+            "ratio": round(progress.ratio, 4) if progress.ratio is not None else None,
+            "baseline": period(progress.baseline),
+            "current": period(progress.current),
+            "target": period(progress.target),
+        }
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -429,6 +462,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
     dimensions = serializers.ListField(child=serializers.CharField())
     measures = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     targets = TargetSerializer(many=True, read_only=True)
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        help_text="A count per period, a running total since a date, or a level at a date.",
+    )
+    progress = serializers.SerializerMethodField()
 
     class Meta:
         model = Indicator
@@ -438,16 +476,26 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "name",
             "description",
             "unit",
+            "kind",
             "source",
             "dimensions",
             "suppress_below",
             "measures",
             "targets",
+            "progress",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, indicator: Indicator) -> str:
         return _url(self, "indicator", plan=self.context["plan"].slug, code=indicator.code)
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, indicator: Indicator) -> dict:
+        known = self.context.get("progress") or {}
+        progress = known.get(indicator.pk)
+        if progress is None:
+            progress = indicator_progress(indicator, targets=indicator.targets.all())
+        return ProgressSerializer(progress).data
 
 
 class ObservationSerializer(serializers.ModelSerializer):

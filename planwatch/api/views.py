@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from planwatch.indicators.models import Indicator, Observation, Target
+from planwatch.indicators.progress import plan_progress
 from planwatch.plans.models import Measure, Plan, Provision, Section
 from planwatch.portal.forms import MeasureFilter
 from planwatch.portal.views import filter_measures
@@ -509,6 +510,17 @@ class IndicatorList(PlanScopedList):
             return Indicator.objects.none()
         self.check_query()
         return _indicators(self.get_plan())
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._progress = plan_progress(self.get_plan(), page)
+        return page
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["progress"] = getattr(self, "_progress", None)
+        return context
 
 
 class IndicatorScoped(PlanScoped):

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from planwatch.actors.models import Government
-from planwatch.indicators.models import Dimension, Indicator, Observation
+from planwatch.indicators.models import Dimension, Indicator, Kind, Observation
+from planwatch.indicators.progress import Category, plan_progress
 from planwatch.lib.i18n import all_translations
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting import stats
@@ -158,16 +159,21 @@ def indicator_rows(plan: Plan, round_: Round | None, measures: Any = None) -> It
     queryset = _indicators(plan, measures).prefetch_related(
         Prefetch("measures", queryset=Measure.objects.order_by("number"))
     )
-    for indicator in queryset.order_by("order", "code"):
+    indicators = list(queryset.order_by("order", "code"))
+    progress = plan_progress(plan, indicators)
+    for indicator in indicators:
         yield {
             "code": indicator.code,
             "name": all_translations(indicator, "name"),
             "description": all_translations(indicator, "description"),
             "unit": indicator.unit,
+            "kind": indicator.kind,
             "source": all_translations(indicator, "source"),
             "dimensions": list(indicator.dimensions),
             "measures": [m.number for m in indicator.measures.all()],
             "suppress_below": indicator.suppress_below,
+            "progress": progress[indicator.pk].category,
+            "progress_share": number(progress[indicator.pk].share_percent),
         }
 
 
@@ -182,6 +188,12 @@ INDICATORS = Source(
         translations("name", "The indicator's name"),
         translations("description", "What is counted"),
         Field("unit", description="The unit.", required=True, enum=choice_values(Indicator.Unit)),
+        Field(
+            "kind",
+            description="A count per period, a running total since a date, or a level at a date.",
+            required=True,
+            enum=choice_values(Kind),
+        ),
         translations("source", "Where the figures come from"),
         Field("dimensions", description="How observations are broken down.", many=True),
         Field("measures", description="Numbers of the measures it follows.", many=True),
@@ -190,6 +202,17 @@ INDICATORS = Source(
             "integer",
             'Counts under this number are published as "< N" (0: never).',
             required=True,
+        ),
+        Field(
+            "progress",
+            description="Progress towards the target (see the plan's progress-method page).",
+            required=True,
+            enum=choice_values(Category),
+        ),
+        Field(
+            "progress_share",
+            "number",
+            "Per cent of the change from the baseline to the target achieved (empty: none).",
         ),
     ),
 )

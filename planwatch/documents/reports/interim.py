@@ -30,6 +30,7 @@ from .common import (
     split_chart,
     status_label,
 )
+from .indicators import indicators_section
 from .model import Document, Figure, Paragraph, Run, Table
 from .text import (
     citation,
@@ -397,6 +398,7 @@ def build_interim(plan: Plan, round_: Round, lang: str, today: date) -> Document
         introduction(plan, round_, lang),
         budget_summary(plan, lang, "budget"),
         *pillar_chapters(plan, round_, measures, lang),
+        indicators_section(plan, lang),
         annex(measures, round_, previous, lang),
     ]
     if extra := assessments_annex(round_, lang):
