@@ -8,8 +8,8 @@ from .models import Indicator, Observation, Target
 
 @admin.register(Indicator)
 class IndicatorAdmin(ContentAdmin):
-    list_display = ["code", "name", "unit", "plan", "suppress_below"]
-    list_filter = ["plan", "unit"]
+    list_display = ["code", "name", "unit", "kind", "plan", "suppress_below"]
+    list_filter = ["plan", "unit", "kind"]
     filter_horizontal = ["measures"]
 
 
@@ -22,4 +22,4 @@ class ObservationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "period", "value"]
+    list_display = ["indicator", "period", "value", "direction"]
