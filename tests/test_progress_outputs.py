@@ -99,6 +99,7 @@ def test_the_methods_page_shows_the_plans_thresholds(client, plan):
     plan.save()
     text = client.get(f"/en/plans/{plan.slug}/progress-method/").content.decode()
     assert "R ≥ 90 %" in text
+    assert "60 % ≤ R &lt; 90 %" in text  # no 60.00000000000001
     assert "10 % of the target" in text
     assert client.get("/en/plans/nope/progress-method/").status_code == 404
 

@@ -345,7 +345,7 @@ def progress_method(request: HttpRequest, plan: str) -> HttpResponse:
     """How the indicators' progress is assessed, with its source and the plan's thresholds."""
     plan_obj = get_object_or_404(Plan, slug=plan)
     settings = progress_module.settings_of(plan_obj)
-    percent = {key: number(Decimal(str(value * 100))) for key, value in settings.items()}
+    percent = {key: number(Decimal(str(round(value * 100, 4)))) for key, value in settings.items()}
     return render(
         request,
         "portal/progress_method.html",
