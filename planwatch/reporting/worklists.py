@@ -234,7 +234,7 @@ def review_queue(
         s.value: Count("contributions", filter=in_round & Q(contributions__state=s.value))
         for s in State
     }
-    decided = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
+    decided = MeasureStatus.objects.of_outer_measure(round_)
     measures = Measure.objects.filter(plan_id=round_.plan_id).annotate(
         **{f"n_{code}": expression for code, expression in counts.items()},
         total=Count("contributions", filter=in_round),
