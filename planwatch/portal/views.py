@@ -117,7 +117,7 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
     most of the page's time on a plan of hundreds of measures."""
     lang = current_language()
     rows = list(
-        measures.annotate(current_status=MeasureStatus.objects.code_in(round_)).values(
+        measures.annotate(current_status=queries.status_code_in(round_)).values(
             "pk", "number", "section__code", "current_status", *per_language("title")
         )
     )

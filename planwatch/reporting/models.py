@@ -15,8 +15,7 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(state=Round.State.PUBLISHED)
 
     def newest_published(self, plan: "Plan | models.Expression") -> "RoundQuerySet":
-        """The plan's published rounds, newest first. ``plan`` may be an ``OuterRef``: the
-        API annotates each plan with its latest round's slug this way."""
+        """The plan's published rounds, newest first (``plan`` may be an ``OuterRef``)."""
         return self.published().filter(plan=plan).order_by("-end", "-id")
 
     def latest_published(self, plan: Plan) -> "Round | None":
@@ -153,9 +152,8 @@ class HeadlineFigure(models.Model):
 
 
 class MeasureStatusQuerySet(models.QuerySet):
-    """A measure's status in a round, read one of three ways: ``of(measure, round_)`` (one
-    measure), ``in_round(round_)`` (to prefetch for many: ``reporting.queries.with_status_in``)
-    and ``code_in(round_)`` (a column of a measure query, for lists read as plain values)."""
+    """A measure's status in a round: ``of(measure, round_)`` for one measure, ``in_round``
+    for many (``reporting.queries``: ``with_status_in``, ``status_code_in``)."""
 
     def published(self) -> "MeasureStatusQuerySet":
         return self.filter(round__state=Round.State.PUBLISHED)
@@ -165,14 +163,6 @@ class MeasureStatusQuerySet(models.QuerySet):
 
     def of(self, measure: Measure, round_: "Round | None") -> "MeasureStatus | None":
         return self.in_round(round_).filter(measure=measure).first()
-
-    def of_outer_measure(self, round_: "Round | None") -> "MeasureStatusQuerySet":
-        """The status in the round of the measure an outer query is at (for ``Exists``)."""
-        return self.in_round(round_).filter(measure=models.OuterRef("pk"))
-
-    def code_in(self, round_: "Round | None") -> models.Subquery:
-        """The status code of each measure of an outer measure query (None without one)."""
-        return models.Subquery(self.of_outer_measure(round_).values("status")[:1])
 
 
 class MeasureStatus(models.Model):

@@ -8,7 +8,7 @@ records, and ``plans`` sits below ``reporting`` (docs/architecture.md, "Floors")
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor, Government
@@ -129,10 +129,21 @@ def filter_measures(measures: QuerySet[Measure], data: dict, round_: Round | Non
     elif sort == "title":
         measures = measures.order_by(f"title_{current_language()}", "number")
     elif sort == "status" and round_ is not None:
-        measures = measures.annotate(current_code=MeasureStatus.objects.code_in(round_)).order_by(
+        measures = measures.annotate(current_code=status_code_in(round_)).order_by(
             "current_code", "number"
         )
     return measures
+
+
+def status_of_outer_measure(round_: Round | None) -> QuerySet[MeasureStatus]:
+    """The status in the round of the measure an outer measure query is at (for ``Exists``)."""
+    return MeasureStatus.objects.in_round(round_).filter(measure=OuterRef("pk"))
+
+
+def status_code_in(round_: Round | None) -> Subquery:
+    """The status code in the round of each measure of an outer measure query (None without
+    one): a column for lists read as plain values."""
+    return Subquery(status_of_outer_measure(round_).values("status")[:1])
 
 
 def with_status_in(
