@@ -287,7 +287,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # The public reports of published rounds, rendered once per data version and served as files
-# (planwatch.documents.published); after a round is published they are rendered in the
+# (planwatch.documents.reports.published); after a round is published they are rendered in the
 # background unless PLANWATCH_RENDER_REPORTS is off (then on first download).
 REPORTS_DIR = DATA_DIR / "reports"
 REPORTS_RENDER_ON_PUBLISH = env_bool("PLANWATCH_RENDER_REPORTS", default=True)

@@ -374,7 +374,7 @@ def test_reset_requests_leave_the_public_page_cache_alone(client, person):
 
 def test_demo_accounts_can_be_removed_and_made_again(nap, settings):
     from planwatch.accounts.checks import check_demo_accounts, demo_accounts_problem
-    from planwatch.core.management.commands.demo import (
+    from planwatch.ops.management.commands.demo import (
         create_demo_accounts,
         remove_demo_accounts,
     )
@@ -393,7 +393,7 @@ def test_demo_accounts_can_be_removed_and_made_again(nap, settings):
 
 
 def test_production_problems_name_a_short_key_and_live_demo_accounts(db, settings):
-    from planwatch.core.management.commands.serve import production_problems
+    from planwatch.ops.management.commands.serve import production_problems
 
     settings.DEBUG = False
     settings.SECRET_KEY_FROM_ENV = True

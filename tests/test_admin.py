@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
-from planwatch.core.management.commands.demo import create_demo_accounts
+from planwatch.ops.management.commands.demo import create_demo_accounts
 
 from .factories import make_user
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from frictionless import validate
 
-from planwatch.documents.datapackage import RESOURCES
 from planwatch.documents.exports import SOURCES
+from planwatch.documents.exports.datapackage import RESOURCES
 from planwatch.indicators.models import Indicator, Observation
 
 

@@ -10,8 +10,8 @@ import pytest
 from frictionless import validate
 from openpyxl import load_workbook
 
-from planwatch.documents.datapackage import RESOURCES
 from planwatch.documents.exports import SOURCES
+from planwatch.documents.exports.datapackage import RESOURCES
 from planwatch.reporting.models import MeasureStatus, Round
 
 BASE = "/en/plans/nap-2021-2025/downloads"

@@ -303,7 +303,7 @@ def test_filter_selects_render_as_django_writes_them(nap, data):
     import re
 
     from planwatch.core.templatetags.planwatch import with_descriptions
-    from planwatch.portal.forms import MeasureFilter
+    from planwatch.reporting.queries import MeasureFilter
 
     def tidy(html: str) -> str:
         return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()

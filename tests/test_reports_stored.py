@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from planwatch.documents import published, reports
+from planwatch.documents import reports
+from planwatch.documents.reports import published
 from planwatch.reporting import services
 from planwatch.reporting.models import Round
 

@@ -134,7 +134,7 @@ def unknown_government(code: str) -> None:
         raise NotFound(_("There is no government “%(code)s”.") % {"code": code})
 
 
-# The measure list's filters (the portal's MeasureFilter) that name something of the plan.
+# The measure list's filters (``reporting.queries.MeasureFilter``) that name something of the plan.
 MEASURE_RECORDS = {
     "pillar": gettext_lazy("The plan has no pillar %(value)s."),
     "status": (gettext_lazy("The plan does not use the status “%(value)s”."), Status.values),

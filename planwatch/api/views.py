@@ -17,9 +17,7 @@ from rest_framework.reverse import reverse
 
 from planwatch.indicators.models import Indicator, Observation, Target
 from planwatch.indicators.progress import plan_progress
-from planwatch.plans.models import Measure, Plan, Provision, Section
-from planwatch.portal.forms import MeasureFilter
-from planwatch.portal.views import filter_measures
+from planwatch.plans.models import Measure, Plan, Section
 from planwatch.reporting import stats
 from planwatch.reporting.models import (
     Assessment,
@@ -29,6 +27,12 @@ from planwatch.reporting.models import (
     Round,
 )
 from planwatch.reporting.permissions import public_assessments
+from planwatch.reporting.queries import (
+    MeasureFilter,
+    filter_measures,
+    with_page_data,
+    with_status_in,
+)
 
 from . import queries
 from . import serializers as s
@@ -111,12 +115,7 @@ class Me(ApiView):
 
 
 def _plans() -> QuerySet[Plan]:
-    latest = (
-        Round.objects.published()
-        .filter(plan=OuterRef("pk"))
-        .order_by("-end", "-id")  # as Round.objects.latest_published
-        .values("slug")[:1]
-    )
+    latest = Round.objects.newest_published(OuterRef("pk")).values("slug")[:1]
     return Plan.objects.select_related("coordinator__government").annotate(
         latest_published_round=Subquery(latest)
     )
@@ -166,16 +165,6 @@ class SectionList(PlanScopedList):
 
 
 # Measures -------------------------------------------------------------------------------------
-
-
-def _with_current_status(measures: QuerySet[Measure], round_: Round | None) -> QuerySet[Measure]:
-    return measures.prefetch_related(
-        Prefetch(
-            "statuses",
-            queryset=MeasureStatus.objects.filter(round=round_),
-            to_attr="current_status",
-        )
-    )
 
 
 class MeasureScoped(PlanScoped):
@@ -231,7 +220,7 @@ class MeasureList(MeasureScoped, PlanScopedList):
         form = MeasureFilter(plan, self.query())
         form.records = queries.MEASURE_RECORDS
         data = self.check_query(form)
-        measures = _with_current_status(
+        measures = with_status_in(
             Measure.objects.for_plan(plan).with_listing_data().prefetch_related("tags"), round_
         )
         return filter_measures(measures, data, round_).order_by("number")
@@ -247,33 +236,11 @@ class MeasureDetail(MeasureScoped, generics.RetrieveAPIView):
     def get_object(self) -> Measure:
         plan = self.get_plan()
         self.check_query(extra=())
-        measures = (
-            Measure.objects.for_plan(plan)
-            .with_listing_data()
-            .prefetch_related(
-                "tags",
-                Prefetch(
-                    "provisions",
-                    queryset=Provision.objects.select_related("framework").order_by(
-                        "framework__slug", "order"
-                    ),
-                ),
-                Prefetch(
-                    "statuses",
-                    queryset=MeasureStatus.objects.published()
-                    .select_related("round")
-                    .prefetch_related("corrections")
-                    .order_by("round__end", "round__id"),
-                    to_attr="published_statuses",
-                ),
-                Prefetch("related", queryset=Measure.objects.order_by("number")),
-                Prefetch("indicators", queryset=Indicator.objects.order_by("order", "code")),
-            )
+        measure = (
+            with_status_in(with_page_data(Measure.objects.for_plan(plan)), self.get_round())
+            .filter(number=self.kwargs["number"])
+            .first()
         )
-        measure = _with_current_status(measures, self.get_round()).filter(
-            number=self.kwargs["number"]
-        )
-        measure = measure.first()
         if measure is None:
             raise NotFound(
                 _("Plan “%(plan)s” has no measure %(number)s.")

@@ -7,7 +7,7 @@ permission with planwatch.reporting.permissions, validate the form, call the ser
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from planwatch.reporting.models import (
     MeasureStatus,
     Round,
 )
+from planwatch.reporting.queries import with_status_in
 from planwatch.reporting.services import Conflict
 
 from .forms import (
@@ -296,8 +297,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         progress.add(row["state"], row["n"])
     actors = list(worklists.round_actors(round_))
     filters = QueueFilter(round_.plan, actors, request.GET or None)
-    measures = worklists.review_queue(round_, **filters.values()).prefetch_related(
-        Prefetch("statuses", queryset=MeasureStatus.objects.filter(round=round_), to_attr="decided")
+    measures = with_status_in(
+        worklists.review_queue(round_, **filters.values()), round_, to_attr="decided"
     )
     return render(
         request,
@@ -361,7 +362,7 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         )
         .order_by("waiting", "actor__slug")
     )
-    current = MeasureStatus.objects.filter(round=round_, measure=measure).first()
+    current = MeasureStatus.objects.of(measure, round_)
     previous = (
         MeasureStatus.objects.filter(measure=measure, round__end__lt=round_.start)
         .select_related("round")
@@ -534,12 +535,8 @@ def assessments(request: HttpRequest) -> HttpResponse:
     orgs = list(request.user.roles.filter(kind="assessor").select_related("actor"))
     rows = []
     if chosen_round:
-        measures = Measure.objects.filter(plan=plan).prefetch_related(
-            Prefetch(
-                "statuses",
-                queryset=MeasureStatus.objects.filter(round=chosen_round),
-                to_attr="official",
-            )
+        measures = with_status_in(
+            Measure.objects.filter(plan=plan), chosen_round, to_attr="official"
         )
         if chosen.get("pillar"):
             measures = measures.filter(section__pillar=chosen["pillar"])
@@ -621,7 +618,7 @@ def assessment(request: HttpRequest, pk: int, number: int, organisation: int) ->
                 },
             )
         form = AssessmentForm(initial=initial)
-    official = MeasureStatus.objects.filter(round=round_, measure=measure).first()
+    official = MeasureStatus.objects.of(measure, round_)
     return render(
         request,
         "backoffice/assessment.html",

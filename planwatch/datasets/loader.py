@@ -19,6 +19,7 @@ from planwatch.plans.models import Plan
 
 from .checks import KNOWN_SECTIONS, Dataset, DatasetCheck, check_dataset
 from .reader import DatasetError, read_folder
+from .signals import dataset_loaded
 from .writer import CHANGE_REASON, Summary, Writer, languages, write_dataset
 
 __all__ = [
@@ -43,11 +44,9 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
         raise DatasetError(problems)
     with translation.override("en"):  # the messages, as ``planwatch import plan`` gives them
         dataset = check_dataset(data)
-    from planwatch.translations.services import record_dataset  # imports import this module
-
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
-        record_dataset(Plan.objects.get(slug=dataset.plan["slug"]))  # where translations came from
+        dataset_loaded.send(load_dataset, plan=Plan.objects.get(slug=dataset.plan["slug"]))
         if dry_run:
             transaction.set_rollback(True)
     return summary

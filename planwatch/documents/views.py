@@ -10,7 +10,8 @@ from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 from planwatch.reporting.permissions import coordinates
 
-from . import published, reports
+from . import reports
+from .reports import published
 
 
 def report_round(request: HttpRequest, plan: Plan) -> Round | None:
@@ -37,7 +38,7 @@ def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> 
     lang = current_language()
     name = reports.filename(kind, plan_obj, round_, lang, format)
     if round_ is None or round_.is_published:
-        # Rendered once per data version and served as a file (planwatch.documents.published).
+        # Rendered once per data version and served as a file (documents.reports.published).
         path = published.stored_report(plan_obj, round_, kind, lang, format)
         response = FileResponse(
             path.open("rb"),

@@ -42,17 +42,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from planwatch.plans.progress_settings import DEFAULTS, settings_of, settings_problems
 
 from .models import Direction, Indicator, Kind, Observation, Target
 
-DEFAULTS: dict[str, float] = {
-    "on_track": 0.95,
-    "moderate": 0.6,
-    "limited": 0.0,
-    "keep_tolerance": 0.05,
-}
+__all__ = ["DEFAULTS", "settings_of", "settings_problems"]
+
 ZERO_REPLACEMENT = 0.001
 METHOD_URL = "https://open-sdg.readthedocs.io/en/latest/progress-methodology/"
 
@@ -94,40 +91,6 @@ class Progress:
         if self.share is None or not math.isfinite(self.share):
             return None
         return Decimal(str(round(self.share * 100, 1))).normalize()
-
-
-def settings_problems(raw: Any) -> list[str]:
-    """What is wrong with a plan's ``progress_settings``: a mapping of known names to numbers,
-    the thresholds in order (limited ≤ moderate ≤ on track), the tolerance not negative."""
-    if raw in (None, ""):
-        return []
-    if not isinstance(raw, Mapping):
-        return [gettext("The progress settings must be a mapping of names to numbers.")]
-    problems = []
-    for key, value in raw.items():
-        if key not in DEFAULTS:
-            problems.append(
-                gettext("Unknown progress setting %(key)r; known: %(known)s.")
-                % {"key": key, "known": ", ".join(DEFAULTS)}
-            )
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(gettext("The setting %(key)r must be a number.") % {"key": key})
-    if problems:
-        return problems
-    merged = {**DEFAULTS, **raw}
-    if not merged["limited"] <= merged["moderate"] <= merged["on_track"]:
-        problems.append(gettext("The thresholds must run limited ≤ moderate ≤ on_track."))
-    if merged["keep_tolerance"] < 0:
-        problems.append(gettext("The keep tolerance cannot be negative."))
-    return problems
-
-
-def settings_of(plan: Any) -> dict[str, float]:
-    """The plan's thresholds, the defaults where it sets none (or sets them wrongly)."""
-    raw = getattr(plan, "progress_settings", None) or {}
-    if settings_problems(raw):
-        return dict(DEFAULTS)
-    return {**DEFAULTS, **{key: float(value) for key, value in raw.items()}}
 
 
 def _years(day: dt.date) -> float:

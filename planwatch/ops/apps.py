@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
-    """Running Planwatch: backup and restore, the health check. Above the domain apps; it
-    reads no domain model, only the database and the data folder as a whole."""
+    """Running Planwatch: the server (``serve``), the demo (``demo``), backup and restore, the
+    health check. The top floor, above the domain apps: backup, restore and the health check
+    read no domain model, only the database and the data folder as a whole; ``demo`` loads
+    the NAP and its accounts through the domain apps."""
 
     name = "planwatch.ops"
     verbose_name = _("Operations")

@@ -67,7 +67,7 @@ class Plan(models.Model):
         return reverse("portal:plan", kwargs={"plan": self.slug})
 
     def clean(self) -> None:
-        from planwatch.indicators.progress import settings_problems
+        from planwatch.plans.progress_settings import settings_problems
 
         problems = settings_problems(self.progress_settings)
         if problems:

@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from planwatch.documents.datapackage import write_datapackage
 from planwatch.documents.exports import FORMATS, SOURCES, export
+from planwatch.documents.exports.datapackage import write_datapackage
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting.models import Round
-
-from .forms import MeasureFilter
-from .views import filter_measures
+from planwatch.reporting.queries import MeasureFilter, filter_measures
 
 slug_re = re.compile(r"[-\w]{1,80}")
 

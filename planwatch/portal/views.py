@@ -18,11 +18,10 @@ from planwatch.indicators.progress import indicator_progress
 from planwatch.lib import charts
 from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
-from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
+from planwatch.reporting import queries, stats
+from planwatch.reporting.models import MeasureStatus, Round
 from planwatch.reporting.permissions import public_assessments
-
-from .forms import MeasureFilter
+from planwatch.reporting.queries import MeasureFilter, filter_measures
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -130,9 +129,8 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
     formatted here, because building model instances and template lookups per row would cost
     most of the page's time on a plan of hundreds of measures."""
     lang = current_language()
-    current = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
     rows = list(
-        measures.annotate(current_status=Subquery(current.values("status")[:1])).values(
+        measures.annotate(current_status=queries.status_code_in(round_)).values(
             "pk", "number", "section__code", "current_status", *per_language("title")
         )
     )
@@ -174,76 +172,10 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
     ]
 
 
-def filter_measures(measures, data: dict, round_: Round | None):
-    if data.get("pillar"):
-        measures = measures.filter(section__pillar=data["pillar"])
-    if data.get("status"):
-        measures = measures.filter(statuses__round=round_, statuses__status=data["status"])
-    if data.get("government"):
-        measures = measures.filter(actors__government__code=data["government"])
-    if data.get("actor"):
-        measures = measures.filter(actors__slug=data["actor"])
-    if data.get("objective"):
-        measures = measures.filter(section__code=data["objective"])
-    for key in ("tag", "form", "group"):
-        if data.get(key):
-            measures = measures.filter(tags__slug=data[key])
-    if data.get("article"):
-        measures = measures.filter(
-            provisions__framework__slug="istanbul-convention", provisions__code=data["article"]
-        )
-    if query := (data.get("q") or "").strip():
-        lang = current_language()
-        text = Q(**{f"title_{lang}__icontains": query}) | Q(
-            **{f"description_{lang}__icontains": query}
-        )
-        if query.isdigit():
-            text |= Q(number=int(query))
-        measures = measures.filter(text)
-    measures = measures.distinct()
-    sort = data.get("sort")
-    if sort == "-number":
-        measures = measures.order_by("-number")
-    elif sort == "title":
-        measures = measures.order_by(f"title_{current_language()}", "number")
-    elif sort == "status" and round_ is not None:
-        current = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
-        measures = measures.annotate(current_code=Subquery(current.values("status")[:1])).order_by(
-            "current_code", "number"
-        )
-    return measures
-
-
 @cached_page()
 def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
     measure = get_object_or_404(
-        Measure.objects.select_related("plan", "section", "section__parent").prefetch_related(
-            Prefetch(
-                "measure_actors",
-                queryset=MeasureActor.objects.select_related("actor__government"),
-            ),
-            "tags",
-            Prefetch("provisions", queryset=_provisions()),
-            Prefetch(
-                "statuses",
-                queryset=MeasureStatus.objects.published()
-                .select_related("round")
-                .prefetch_related("corrections")
-                .order_by("round__end"),
-                to_attr="published_statuses",
-            ),
-            Prefetch(
-                "assessments",
-                queryset=public_assessments().select_related("organisation", "round"),
-                to_attr="published_assessments",
-            ),
-            Prefetch(
-                "budget_lines",
-                queryset=BudgetLine.objects.public().select_related("government", "actor"),
-            ),
-            "indicators",
-            Prefetch("related", queryset=Measure.objects.order_by("number")),
-        ),
+        queries.with_public_records(queries.with_page_data(Measure.objects.select_related("plan"))),
         plan__slug=plan,
         number=number,
     )
@@ -292,12 +224,6 @@ def differences(request: HttpRequest, plan: str) -> HttpResponse:
     return render(request, "portal/differences.html", {"plan": plan_obj, "rows": rows})
 
 
-def _provisions():
-    from planwatch.plans.models import Provision
-
-    return Provision.objects.select_related("framework").order_by("framework__slug", "order")
-
-
 @cached_page()
 def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     """Each Istanbul Convention article (and each GREVIO recommendation) with the measures that
@@ -307,16 +233,8 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
 
     plan_obj = get_object_or_404(Plan, slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
-    measures = (
-        Measure.objects.filter(plan=plan_obj)
-        .order_by("number")
-        .prefetch_related(
-            Prefetch(
-                "statuses",
-                queryset=MeasureStatus.objects.filter(round=round_),
-                to_attr="current_status",
-            )
-        )
+    measures = queries.with_status_in(
+        Measure.objects.filter(plan=plan_obj).order_by("number"), round_
     )
     frameworks = Framework.objects.prefetch_related(
         Prefetch(

@@ -14,8 +14,13 @@ class RoundQuerySet(models.QuerySet):
     def published(self) -> "RoundQuerySet":
         return self.filter(state=Round.State.PUBLISHED)
 
+    def newest_published(self, plan: "Plan | models.Expression") -> "RoundQuerySet":
+        """The plan's published rounds, newest first (``plan`` may be an ``OuterRef``)."""
+        return self.published().filter(plan=plan).order_by("-end", "-id")
+
     def latest_published(self, plan: Plan) -> "Round | None":
-        return self.published().filter(plan=plan).order_by("-end", "-id").first()
+        """The round public pages, downloads and reports show by default."""
+        return self.newest_published(plan).first()
 
 
 class Round(models.Model):
@@ -147,8 +152,17 @@ class HeadlineFigure(models.Model):
 
 
 class MeasureStatusQuerySet(models.QuerySet):
+    """A measure's status in a round: ``of(measure, round_)`` for one measure, ``in_round``
+    for many (``reporting.queries``: ``with_status_in``, ``status_code_in``)."""
+
     def published(self) -> "MeasureStatusQuerySet":
         return self.filter(round__state=Round.State.PUBLISHED)
+
+    def in_round(self, round_: "Round | None") -> "MeasureStatusQuerySet":
+        return self.filter(round=round_)
+
+    def of(self, measure: Measure, round_: "Round | None") -> "MeasureStatus | None":
+        return self.in_round(round_).filter(measure=measure).first()
 
 
 class MeasureStatus(models.Model):

@@ -13,7 +13,8 @@ from planwatch.actors.models import Actor
 from planwatch.plans.models import Measure
 
 from . import permissions
-from .models import Assessment, Contribution, MeasureStatus, Round, RoundExtension
+from .models import Assessment, Contribution, Round, RoundExtension
+from .queries import status_of_outer_measure
 
 State = Contribution.State
 # The order in which a coordinator's progress bar and counts list the states: done first.
@@ -234,7 +235,7 @@ def review_queue(
         s.value: Count("contributions", filter=in_round & Q(contributions__state=s.value))
         for s in State
     }
-    decided = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
+    decided = status_of_outer_measure(round_)
     measures = Measure.objects.filter(plan_id=round_.plan_id).annotate(
         **{f"n_{code}": expression for code, expression in counts.items()},
         total=Count("contributions", filter=in_round),

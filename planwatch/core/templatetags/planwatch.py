@@ -7,12 +7,11 @@ from django.forms.utils import flatatt
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from planwatch.lib import money
 from planwatch.lib.i18n import Text, current_language, languages, translated
-from planwatch.plans.models import Status
 
 register = template.Library()
 
@@ -130,65 +129,8 @@ def signed(value: Decimal | int | None) -> str:
 
 
 @register.filter
-def direction_label(code: str) -> str:
-    """A target's direction in words."""
-    from planwatch.indicators.models import Direction
-
-    return str(Direction(code).label) if code in Direction.values else ""
-
-
-@register.filter
 def get(mapping: dict, key: str):
     return mapping.get(key) if mapping else None
-
-
-@register.filter
-def public_value(observation) -> str:
-    """An observation's value as public output shows it (small counts suppressed)."""
-    indicator = observation.indicator
-    if indicator.is_suppressed(observation.value):
-        return f"< {indicator.suppress_below}"
-    return number(observation.value)
-
-
-@register.filter
-def status_label(code: str) -> str:
-    return str(dict(Status.choices).get(code, code))
-
-
-EVENT_LABELS = {
-    "reporting.round.created": gettext_lazy("round created"),
-    "translations.text.saved": gettext_lazy("translation saved"),
-    "reporting.round.opened": gettext_lazy("round opened"),
-    "reporting.round.published": gettext_lazy("round published"),
-    "reporting.round.closed": gettext_lazy("round closed"),
-    "reporting.round.reopened": gettext_lazy("round reopened for one actor"),
-    "reporting.contribution.withdrawn": gettext_lazy("submission withdrawn"),
-    "reporting.contribution.saved": gettext_lazy("contribution saved as draft"),
-    "reporting.contribution.submitted": gettext_lazy("contribution submitted"),
-    "reporting.contribution.returned": gettext_lazy("contribution returned"),
-    "reporting.contribution.validated": gettext_lazy("contribution validated"),
-    "reporting.status.decided": gettext_lazy("status decided"),
-    "reporting.status.corrected": gettext_lazy("published status corrected"),
-    "reporting.assessment.saved": gettext_lazy("assessment saved"),
-    "reporting.assessment.published": gettext_lazy("assessment published"),
-}
-
-
-@register.filter
-def status_badge(status) -> str:
-    """A measure's status as a coloured label (a MeasureStatus, or a mapping with ``status``),
-    or "no status recorded". Shown hundreds of times on some pages, so without a template."""
-    code = status.get("status") if isinstance(status, dict) else getattr(status, "status", None)
-    if not code:
-        return format_html('<span class="label">{}</span>', _("no status recorded"))
-    label = Status(code).label if code in Status.values else code
-    return format_html('<span class="status status-{}">{}</span>', code, label)
-
-
-@register.filter
-def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action))
 
 
 @register.filter
@@ -236,19 +178,6 @@ def _select(field, attrs: dict) -> str:
         flatatt(widget.build_attrs(widget.attrs, attrs)),
         mark_safe("".join(options)),
     )
-
-
-@register.filter
-def dimension_label(code: str) -> str:
-    from planwatch.indicators.models import Dimension
-
-    return str(dict(Dimension.choices).get(code, code))
-
-
-@register.filter
-def breakdown(indicator, dims: dict) -> str:
-    """An observation's breakdown in the page's language: {{ indicator|breakdown:obs.dims }}."""
-    return indicator.breakdown(dims)
 
 
 @register.filter

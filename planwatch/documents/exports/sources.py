@@ -54,9 +54,9 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
         "measure_id",
     )
     statuses = dict(
-        MeasureStatus.objects.filter(round=round_, measure__in=ids).values_list(
-            "measure_id", "status"
-        )
+        MeasureStatus.objects.in_round(round_)
+        .filter(measure__in=ids)
+        .values_list("measure_id", "status")
     )
     rows = chosen.order_by("number").values(
         "pk", "number", "section__pillar", "section__code", *per_language("title", "description")

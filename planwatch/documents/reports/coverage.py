@@ -24,9 +24,7 @@ GREVIO = "grevio-belgium-2020"
 def provisions(framework: str, plan: Plan, round_: Round | None) -> list[Provision]:
     """The framework's provisions in order, each with ``plan_measures``: this plan's measures
     that serve it, each with ``current`` (its status in the round, as a list)."""
-    statuses = (
-        MeasureStatus.objects.filter(round=round_) if round_ else MeasureStatus.objects.none()
-    )
+    statuses = MeasureStatus.objects.in_round(round_) if round_ else MeasureStatus.objects.none()
     measures = (
         Measure.objects.filter(plan=plan)
         .order_by("number")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planwatch.documents.datapackage import write_datapackage
 from planwatch.documents.exports import FORMATS, SOURCES, WRITERS, write_to
+from planwatch.documents.exports.datapackage import write_datapackage
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 

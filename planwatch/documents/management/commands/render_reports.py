@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planwatch.documents import published
+from planwatch.documents.reports import published
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 

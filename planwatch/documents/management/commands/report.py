@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from planwatch.documents import reports
-from planwatch.documents.published import write_atomically
+from planwatch.documents.reports.published import write_atomically
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 

@@ -31,10 +31,9 @@ from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 
 from planwatch.core.models import DataVersion
+from planwatch.documents import reports
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
-
-from . import reports
 
 log = logging.getLogger(__name__)
 

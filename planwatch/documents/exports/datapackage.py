@@ -14,7 +14,7 @@ from planwatch.lib.i18n import translated
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
 
-from .exports import SOURCES, Source, write_to
+from . import SOURCES, Source, write_to
 
 LICENSE = {
     "name": "CC-BY-4.0",

@@ -1,0 +1,34 @@
+"""An indicator's figures on a page: ``{% load indicators %}``."""
+
+from django import template
+
+from planwatch.core.templatetags.planwatch import number
+from planwatch.indicators.models import Dimension, Direction
+
+register = template.Library()
+
+
+@register.filter
+def public_value(observation) -> str:
+    """An observation's value as public output shows it (small counts suppressed)."""
+    indicator = observation.indicator
+    if indicator.is_suppressed(observation.value):
+        return f"< {indicator.suppress_below}"
+    return number(observation.value)
+
+
+@register.filter
+def dimension_label(code: str) -> str:
+    return str(dict(Dimension.choices).get(code, code))
+
+
+@register.filter
+def breakdown(indicator, dims: dict) -> str:
+    """An observation's breakdown in the page's language: {{ indicator|breakdown:obs.dims }}."""
+    return indicator.breakdown(dims)
+
+
+@register.filter
+def direction_label(code: str) -> str:
+    """A target's direction in words."""
+    return str(Direction(code).label) if code in Direction.values else ""
