@@ -5,7 +5,7 @@ import pytest
 from planwatch.reporting import services
 from planwatch.reporting.models import Contribution
 
-from .test_api_write import API, auth, send, snapshot, submitted
+from .api_helpers import API, auth, send, snapshot, submitted
 
 
 @pytest.fixture

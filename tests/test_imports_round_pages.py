@@ -12,7 +12,7 @@ from django.urls import include, path
 import planwatch.urls
 from planwatch.plans.models import Measure
 
-from .test_imports_round import ACTOR, items, people, put, round_, save, state  # noqa: F401
+from .imports_helpers import ACTOR, ROUND_END, items, put, save, state  # noqa: F401 (ROUND_END: the round fixture)
 
 # The lead mounts import_urls under /<lang>/work/imports/; until then these tests do.
 urlpatterns = [
