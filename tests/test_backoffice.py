@@ -10,24 +10,10 @@ from planwatch.reporting import services
 from planwatch.reporting.models import Assessment, Round
 
 from .factories import make_user
+from .page_helpers import as_, expect
 from .workspace_helpers import filled
 
-
-def as_(client, people, who):
-    client.logout()
-    if people[who]:
-        client.force_login(people[who])
-    return client
-
-
 ROLES = ["coordinator", "focal_a", "focal_b", "assessor", "anonymous"]
-
-
-def expect(response, code):
-    if code == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == code
 
 
 @pytest.mark.parametrize(

@@ -14,21 +14,8 @@ from planwatch.reporting import services, stats
 from planwatch.reporting.models import Contribution, MeasureStatus, Round, RoundExtension
 
 from .factories import make_user
+from .page_helpers import as_, expect
 from .workspace_helpers import filled
-
-
-def as_(client, people, who):
-    client.logout()
-    if people[who]:
-        client.force_login(people[who])
-    return client
-
-
-def expect(response, code):
-    if code == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == code
 
 
 @pytest.mark.parametrize(
