@@ -63,14 +63,6 @@ LONG_TEMPLATE_LINES: set[str] = {
     "reports/_heading.html",
     # TEMPORARY: being formatted in this branch.
     "portal/accessibility.html",
-    "translations/status.html",
-    "translations/edit.html",
-    "translations/upload.html",
-    "translations/preview.html",
-    "imports/preview.html",
-    "imports/upload.html",
-    "imports/index.html",
-    "backoffice/round_publish.html",
     "portal/open_data.html",
     "reports/_section.html",
     "reports/_table.html",
@@ -79,16 +71,10 @@ LONG_TEMPLATE_LINES: set[str] = {
     "backoffice/my_contributions.html",
     "backoffice/assessments.html",
     "backoffice/assessment.html",
-    "backoffice/_progress.html",
     "base.html",
-    "core/too_many_requests.html",
-    "core/_form.html",
-    "accounts/password_reset.html",
     "portal/measure_list.html",
     "portal/coverage.html",
     "portal/differences.html",
-    "portal/_split_table.html",
-    "portal/indicators.html",
 }
 
 
