@@ -61,20 +61,6 @@ LONG_TEMPLATE_LINES: set[str] = {
     "core/_field.html",
     "core/_messages.html",
     "reports/_heading.html",
-    # TEMPORARY: being formatted in this branch.
-    "portal/accessibility.html",
-    "portal/open_data.html",
-    "reports/_section.html",
-    "reports/_table.html",
-    "api/tokens.html",
-    "backoffice/rounds.html",
-    "backoffice/my_contributions.html",
-    "backoffice/assessments.html",
-    "backoffice/assessment.html",
-    "base.html",
-    "portal/measure_list.html",
-    "portal/coverage.html",
-    "portal/differences.html",
 }
 
 
