@@ -2,8 +2,8 @@
 
 A fresh clone runs with no configuration at all: SQLite in ``./var``, a secret key generated
 into the same folder. Production sets ``DATABASE_URL``, ``ALLOWED_HOSTS`` and
-``PLANWATCH_SECRET_KEY``; ``planwatch serve`` refuses to start without them (see
-``planwatch.core.config``).
+``PLANWATCH_SECRET_KEY``; ``planwatch serve`` refuses to start without them (the checks are
+in the ``serve`` command itself).
 """
 
 import os

@@ -190,3 +190,45 @@ def nap_reports(nap):
         round=draft, measure=m112, organisation=platform, rating="implemented", is_published=True
     )
     return published
+
+
+@pytest.fixture
+def people(coordinator, focal_a, focal_b, assessor):
+    """The role fixtures by name, and "anonymous" (nobody logged in), for tests that try each."""
+    return {
+        "coordinator": coordinator,
+        "focal_a": focal_a,
+        "focal_b": focal_b,
+        "assessor": assessor,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def round_(request, nap, coordinator):
+    """The open round of the NAP: "Round 2024" ("Cycle 2024" in French), from 1 January 2024 to
+    the end of 2024, deadline a month later, with one contribution to do per measure and actor.
+
+    A test module whose round runs longer sets ``ROUND_END`` (a date) at its top."""
+    import datetime as dt
+
+    from planwatch.reporting import services
+
+    end = getattr(request.module, "ROUND_END", dt.date(2024, 12, 31))
+    round_ = services.create_round(
+        nap,
+        user=coordinator,
+        slug="2024",
+        name={"en": "Round 2024", "fr": "Cycle 2024"},
+        start=dt.date(2024, 1, 1),
+        end=end,
+        deadline=end + dt.timedelta(days=31),
+    )
+    services.open_round(round_, user=coordinator)
+    return round_
+
+
+@pytest.fixture
+def item(round_):
+    """The first contribution of FPS Justice (focal_a's actor) in the open round."""
+    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]

@@ -1,6 +1,7 @@
 """Helpers for the import tests: build workbooks as a person would (with openpyxl), and take a
 fingerprint of everything an import could touch, history included."""
 
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -8,10 +9,18 @@ from typing import Any
 
 import openpyxl
 from django.apps import apps
+from django.db.models import Model
+from django.utils import translation
 
 from planwatch.documents.imports import plan_workbook
+from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink
 
 NAP = "nap-2021-2025"
+
+# The round import's tests: FPS Justice fills its part of a round that runs over two years
+# (budget lines of 2025 belong to it); a module sets ``ROUND_END`` for the round fixture.
+ACTOR = "fod-justitie"
+ROUND_END = dt.date(2025, 12, 31)
 
 
 def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
@@ -76,4 +85,36 @@ def db_state() -> str:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             rows = model._base_manager.order_by("pk").values_list()
             digest.update(repr((model._meta.label, list(rows))).encode())
+    return digest.hexdigest()
+
+
+def items(round_, actor=ACTOR):
+    return list(
+        round_.contributions.filter(actor__slug=actor)
+        .select_related("measure")
+        .order_by("measure__number")
+    )
+
+
+def header(sheet) -> list[str]:
+    return [cell.value for cell in sheet[1]]
+
+
+def put(book, number: int, column: str, value) -> None:
+    sheet = book["contributions"]
+    names = header(sheet)
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == number:
+            row[names.index(column)].value = value
+            return
+    raise AssertionError(f"no row for measure {number}")
+
+
+def state() -> str:
+    """A hash of every contribution, evidence link, budget line and event."""
+    digest = hashlib.sha256()
+    model: type[Model]
+    with translation.override("en"):  # translated columns read in the active language
+        for model in (Contribution, EvidenceLink, BudgetLine, Event):
+            digest.update(repr(list(model.objects.order_by("pk").values_list())).encode())
     return digest.hexdigest()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_settings import ROOT, clean_env
+from .process_helpers import ROOT, clean_env
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql://"))
@@ -98,7 +98,7 @@ def run_script(code: str, env: dict[str, str], timeout: int = 300) -> str:
 SEED = """
     import json
     from planwatch.accounts.models import User
-    from tests.factories import make_plan
+    from .factories import make_plan
 
     plan = make_plan(slug="site", measures=5, pillars=2, observations=3)
     User.objects.create_superuser("admin@example.org", password="admin-pw-7c1e")

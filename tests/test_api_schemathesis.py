@@ -10,7 +10,6 @@ requests as a laptop.
 """
 
 import copy
-import datetime as dt
 import json
 
 import hypothesis
@@ -36,7 +35,7 @@ from schemathesis.specs.openapi.checks import ignored_auth
 
 from planwatch.api.models import ApiToken
 from planwatch.reporting import services
-from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink, Round
+from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink
 from planwatch.wsgi import application
 
 
@@ -58,7 +57,7 @@ SCHEMA = _schema()
 # narrowed to the NAP's statuses (test_the_nap_values_are_real checks them), and budget years to
 # the open round.
 NAP_STATUSES = ["", "not_started", "in_progress", "implemented"]
-OPEN_ROUND, OPEN_YEAR = "2024", 2024  # the round the contribution tests open
+OPEN_YEAR = 2024  # the year of the shared open round (tests/conftest.py: round_)
 
 
 def _narrowed(served: dict) -> dict:
@@ -181,24 +180,9 @@ ROLES = ("anonymous", "focal_b", "assessor", "coordinator", "focal_a")
 
 
 @pytest.fixture
-def open_round(nap, coordinator) -> Round:
-    round_ = services.create_round(
-        nap,
-        user=coordinator,
-        slug=OPEN_ROUND,
-        name={"en": "Round 2024"},
-        start=dt.date(OPEN_YEAR, 1, 1),
-        end=dt.date(OPEN_YEAR, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=coordinator)
-    return round_
-
-
-@pytest.fixture
-def targets(open_round, focal_a) -> dict[str, Contribution]:
+def targets(round_, focal_a) -> dict[str, Contribution]:
     """Two contributions of FPS Justice (focal_a's actor): one to do, one submitted."""
-    todo, other = open_round.contributions.filter(actor__slug="fod-justitie").order_by(
+    todo, other = round_.contributions.filter(actor__slug="fod-justitie").order_by(
         "measure__number"
     )[:2]
     services.save_contribution(

@@ -5,25 +5,13 @@ import pytest
 from planwatch.reporting import services
 from planwatch.reporting.models import Contribution
 
-from .test_api_write import API, auth, send, snapshot, submitted
+from .api_helpers import API, auth, send, snapshot, submitted
 
 
 @pytest.fixture
-def sent(nap, coordinator, focal_a) -> Contribution:
-    import datetime as dt
-
-    round_ = services.create_round(
-        nap,
-        user=coordinator,
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=None,
-    )
-    services.open_round(round_, user=coordinator)
-    first = round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
-    return submitted(first, focal_a)
+def sent(item, focal_a) -> Contribution:
+    """focal_a's first contribution of the open round, submitted."""
+    return submitted(item, focal_a)
 
 
 def test_a_focal_point_withdraws_through_the_api(client, sent, focal_a):

@@ -1,59 +1,17 @@
 """The API's write side: focal points fill and submit their contributions, coordinators review
 them, through the services and permission rules of the pages."""
 
-import datetime as dt
-import json
-
 import jsonschema
 import pytest
 from django.test import Client
 
 from planwatch.api.models import ApiToken
-from planwatch.reporting import services
-from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink, Round
+from planwatch.reporting.models import BudgetLine, Event
 
+from .api_helpers import API, auth, send, snapshot, submitted
 from .factories import make_user
 
-API = "/api/v1/contributions/"
 NAP = "/api/v1/plans/nap-2021-2025/"
-
-
-# Fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def round_(nap, coordinator) -> Round:
-    round_ = services.create_round(
-        nap,
-        user=coordinator,
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=coordinator)
-    return round_
-
-
-@pytest.fixture
-def item(round_) -> Contribution:
-    """A contribution of FPS Justice (focal_a's actor)."""
-    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
-
-
-def auth(user) -> dict:
-    _token, key = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Token {key}"}
-
-
-def send(client, method: str, url: str, body=None, headers=None):
-    return getattr(client, method)(
-        url,
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        **(headers or {}),
-    )
 
 
 FILLED = {
@@ -62,29 +20,6 @@ FILLED = {
     "evidence": [{"url": "https://example.org/report", "label": "Report"}],
     "budget": [{"year": 2024, "amount": "125000.50", "nature": "specific", "stage": "spent"}],
 }
-
-
-def snapshot(item: Contribution) -> tuple:
-    """Everything a write could change, to check that a refused write changed nothing."""
-    row = Contribution.objects.filter(pk=item.pk).values().get()
-    return (
-        row,
-        list(EvidenceLink.objects.filter(contribution=item).values_list("url", "label")),
-        list(BudgetLine.objects.filter(contribution=item).values_list("year", "amount")),
-        Event.objects.count(),
-    )
-
-
-def submitted(item: Contribution, user) -> Contribution:
-    services.save_contribution(
-        item,
-        services.ContributionInput(proposed_status="in_progress", narrative={"en": "Done."}),
-        user=user,
-        version=item.version,
-        submit=True,
-    )
-    item.refresh_from_db()
-    return item
 
 
 def actions(item) -> dict[str, str]:

@@ -7,58 +7,13 @@ from django.core import mail
 from django.core.management import call_command
 
 from planwatch.reporting import services
-from planwatch.reporting.models import Contribution, Round
+from planwatch.reporting.models import Assessment, Round
 
 from .factories import make_user
-from .test_rounds import filled
-
-
-@pytest.fixture
-def people(nap):
-    return {
-        "coordinator": make_user("coordinator@example.org", role="coordinator", plan=nap),
-        "focal_a": make_user("justice@example.org", role="focal_point", actor="fod-justitie"),
-        "focal_b": make_user("opgroeien@example.org", role="focal_point", actor="opgroeien"),
-        "assessor": make_user("platform@example.org", role="assessor", actor="national-platform"),
-        "anonymous": None,
-    }
-
-
-@pytest.fixture
-def round_(nap, people):
-    round_ = services.create_round(
-        nap,
-        user=people["coordinator"],
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=people["coordinator"])
-    return round_
-
-
-@pytest.fixture
-def item(round_) -> Contribution:
-    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
-
-
-def as_(client, people, who):
-    client.logout()
-    if people[who]:
-        client.force_login(people[who])
-    return client
-
+from .page_helpers import as_, expect
+from .workspace_helpers import filled
 
 ROLES = ["coordinator", "focal_a", "focal_b", "assessor", "anonymous"]
-
-
-def expect(response, code):
-    if code == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == code
 
 
 @pytest.mark.parametrize(
@@ -209,7 +164,14 @@ def test_who_may_save_a_contribution(client, people, item, who, code):
     )
     expect(response, code)
     item.refresh_from_db()
-    assert (item.state == "draft") == (who == "focal_a")
+    if who == "focal_a":
+        assert (item.state, item.proposed_status, item.narrative_en) == (
+            "draft",
+            "in_progress",
+            "Done so far.",
+        )
+    else:
+        assert (item.state, item.version, item.narrative_en) == ("todo", 0, None)
 
 
 @pytest.mark.parametrize("who", ["focal_a", "focal_b", "assessor", "anonymous"])
@@ -467,9 +429,16 @@ def test_public_page_shows_the_assessment_beside_the_official_status(client, nap
 def test_an_unpublished_assessment_stays_private(client, nap, people):
     interim = Round.objects.get(plan=nap, slug="interim-2023")
     platform = people["assessor"].roles.get().actor_id
-    as_(client, people, "assessor").post(
+    response = as_(client, people, "assessor").post(
         f"/en/work/assessments/{interim.pk}/112/{platform}/",
         {"version": 0, "rating": "abandoned", "commentary_en": "NOT YET PUBLIC"},
+    )
+    assert response.status_code == 302
+    saved = Assessment.objects.get(round=interim, measure__number=112, organisation_id=platform)
+    assert (saved.rating, saved.commentary_en, saved.is_published) == (
+        "abandoned",
+        "NOT YET PUBLIC",
+        False,
     )
     client.logout()
     assert (
@@ -492,6 +461,8 @@ def test_a_correction_is_visible_publicly(client, nap, people):
         },
     )
     assert response.status_code == 302
+    status.refresh_from_db()
+    assert status.status == new
     client.logout()
     page = client.get("/en/plans/nap-2021-2025/measures/112/").content.decode()
     assert "The centre opened in October." in page

@@ -8,8 +8,8 @@ import pytest
 from planwatch.reporting import services
 from planwatch.reporting.models import MeasureStatus
 
+from .browser_helpers import log_in
 from .factories import make_user
-from .test_browser_round import log_in
 
 pytestmark = pytest.mark.browser
 

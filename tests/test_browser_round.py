@@ -1,24 +1,14 @@
 """A whole reporting round in a real headless Chromium, as people would do it."""
 
-import re
-
 import pytest
 
 from planwatch.actors.models import Actor
 from planwatch.reporting.models import Contribution, Round
 
+from .browser_helpers import log_in
 from .factories import make_user
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/work/$"))
 
 
 def test_a_round_from_opening_to_the_public_page_in_french(chromium, live_server, live_nap):

@@ -13,18 +13,10 @@ from planwatch.actors.models import Actor
 from planwatch.reporting import services
 from planwatch.reporting.models import Contribution, Event, Round
 
+from .browser_helpers import log_in
 from .factories import make_user
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/work/$"))
 
 
 def sent_to(address: str) -> list:

@@ -4,7 +4,6 @@ of the task lists that the README shows (written to docs/screenshots/ when
 PLANWATCH_UPDATE_SCREENSHOTS=1)."""
 
 import os
-import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.test import Client
 
 from planwatch.reporting.models import Contribution
 
+from .browser_helpers import log_in
 from .workspace_helpers import make_workspace, uploads
 
 pytestmark = pytest.mark.browser
@@ -31,15 +31,6 @@ def session_cookie(user, base: str) -> dict:
     client.force_login(user)
     value = client.cookies[settings.SESSION_COOKIE_NAME].value
     return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base}
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/en/work/$"))
 
 
 def axe_source() -> str:

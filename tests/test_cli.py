@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from planwatch.datasets.loader import NAP_DATASET
 
-from .test_settings import planwatch
+from .process_helpers import planwatch
 
 
 def export(*args: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from .test_settings import ROOT, clean_env
+from .process_helpers import ROOT, clean_env
 
 HOST = "127.0.0.1"
 
@@ -33,7 +33,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from planwatch.api.models import ApiToken
 from planwatch.reporting import services
 from planwatch.reporting.models import Round
-from tests.factories import make_actor, make_plan, make_user
+from .factories import make_actor, make_plan, make_user
 import datetime as dt
 
 def session(user):

@@ -1,8 +1,6 @@
 """The round import: template → filled with openpyxl → import → the contributions are what the
 contribution service stores; the same file twice; every refusal changes nothing; the CLI."""
 
-import datetime as dt
-import hashlib
 import io
 from decimal import Decimal
 
@@ -10,8 +8,6 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db.models import Model
-from django.utils import translation
 
 from planwatch.actors.models import Actor
 from planwatch.documents.imports import (
@@ -21,47 +17,12 @@ from planwatch.documents.imports import (
     round_workbook,
 )
 from planwatch.reporting import services
-from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink
+from planwatch.reporting.models import Contribution, Event
 
 from .factories import make_user
-
-ACTOR = "fod-justitie"
-
+from .imports_helpers import ACTOR, ROUND_END, header, items, put, save, state  # noqa: F401 (ROUND_END: the round fixture)
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def people(nap):
-    return {
-        "coordinator": make_user("coordinator@example.org", role="coordinator", plan=nap),
-        "focal_a": make_user("justice@example.org", role="focal_point", actor=ACTOR),
-        "focal_b": make_user("opgroeien@example.org", role="focal_point", actor="opgroeien"),
-        "assessor": make_user("platform@example.org", role="assessor", actor="national-platform"),
-    }
-
-
-@pytest.fixture
-def round_(nap, people):
-    round_ = services.create_round(
-        nap,
-        user=people["coordinator"],
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2025, 12, 31),
-        deadline=dt.date(2026, 1, 31),
-    )
-    services.open_round(round_, user=people["coordinator"])
-    return round_
-
-
-def items(round_, actor=ACTOR):
-    return list(
-        round_.contributions.filter(actor__slug=actor)
-        .select_related("measure")
-        .order_by("measure__number")
-    )
 
 
 def workbook(round_, actor=ACTOR, language="nl") -> openpyxl.Workbook:
@@ -69,41 +30,11 @@ def workbook(round_, actor=ACTOR, language="nl") -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def save(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def header(sheet) -> list[str]:
-    return [cell.value for cell in sheet[1]]
-
-
-def put(book, number: int, column: str, value) -> None:
-    sheet = book["contributions"]
-    names = header(sheet)
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value == number:
-            row[names.index(column)].value = value
-            return
-    raise AssertionError(f"no row for measure {number}")
-
-
 def add_budget(book, *values) -> None:
     sheet = book["budget"]
     row = next(r for r in range(2, sheet.max_row + 2) if sheet.cell(r, 1).value is None)
     for index, value in enumerate(values, start=1):
         sheet.cell(row=row, column=index, value=value)
-
-
-def state() -> str:
-    """A hash of every contribution, evidence link, budget line and event."""
-    digest = hashlib.sha256()
-    model: type[Model]
-    with translation.override("en"):  # translated columns read in the active language
-        for model in (Contribution, EvidenceLink, BudgetLine, Event):
-            digest.update(repr(list(model.objects.order_by("pk").values_list())).encode())
-    return digest.hexdigest()
 
 
 def filled(round_):

@@ -12,7 +12,8 @@ from django.urls import include, path
 import planwatch.urls
 from planwatch.plans.models import Measure
 
-from .test_imports_round import ACTOR, items, people, put, round_, save, state  # noqa: F401
+from .imports_helpers import ACTOR, ROUND_END, items, put, save, state  # noqa: F401 (ROUND_END: the round fixture)
+from .page_helpers import as_, expect
 
 # The lead mounts import_urls under /<lang>/work/imports/; until then these tests do.
 urlpatterns = [
@@ -24,20 +25,6 @@ urlpatterns = [
     *planwatch.urls.urlpatterns[3:],
 ]
 pytestmark = pytest.mark.urls(__name__)
-
-
-def as_(client, people, who):  # noqa: F811
-    client.logout()
-    if who != "anonymous":
-        client.force_login(people[who])
-    return client
-
-
-def expect(response, code):
-    if code == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == code, response.status_code
 
 
 @pytest.mark.parametrize(

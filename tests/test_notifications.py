@@ -17,15 +17,15 @@ from planwatch.reporting.services import ContributionInput
 from .factories import make_user
 
 
-@pytest.fixture
-def people(nap, coordinator, focal_a, focal_b, assessor):
+@pytest.fixture(autouse=True)
+def _focal_a_reads_french(focal_a):
     focal_a.language = "fr"
     focal_a.save(update_fields=["language"])
-    return {"coordinator": coordinator, "a": focal_a, "b": focal_b, "assessor": assessor}
 
 
 @pytest.fixture
 def round_(nap, people, django_capture_on_commit_callbacks) -> Round:
+    """Like the shared open round (tests/conftest.py), but opened with its e-mails sent."""
     round_ = services.create_round(
         nap,
         user=people["coordinator"],
@@ -78,7 +78,7 @@ def test_a_returned_contribution_is_mailed_with_the_comment(
     round_, people, django_capture_on_commit_callbacks
 ):
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_contribution(
@@ -93,7 +93,7 @@ def test_a_returned_contribution_is_mailed_with_the_comment(
 
 def test_a_validated_contribution_is_mailed(round_, people, django_capture_on_commit_callbacks):
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
@@ -112,7 +112,7 @@ def test_publishing_tells_the_assessors(round_, people, django_capture_on_commit
 
 def test_nothing_is_sent_for_a_change_that_is_rolled_back(round_, people):
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     mail.outbox.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
@@ -122,7 +122,7 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(round_, people):
 
 def test_each_e_mail_goes_once(round_, people, django_capture_on_commit_callbacks):
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
     event = round_.events.get(action="reporting.contribution.validated")
@@ -133,10 +133,10 @@ def test_each_e_mail_goes_once(round_, people, django_capture_on_commit_callback
 
 
 def test_a_kind_turned_off_is_not_sent(round_, people, django_capture_on_commit_callbacks):
-    people["a"].notify_validated = False
-    people["a"].save()
+    people["focal_a"].notify_validated = False
+    people["focal_a"].save()
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
@@ -148,7 +148,7 @@ def test_a_failing_mail_server_does_not_undo_the_change(
 ):
     settings.EMAIL_BACKEND = "tests.test_notifications.BrokenBackend"
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
     item.refresh_from_db()
@@ -165,7 +165,7 @@ def test_the_mail_goes_out_outside_the_transaction_that_records_it(
     settings.EMAIL_BACKEND = "tests.test_notifications.DepthBackend"
     DepthBackend.depths.clear()
     item = justice_item(round_)
-    submit(item, people["a"])
+    submit(item, people["focal_a"])
     depth = len(connection.atomic_blocks)  # the test's own transaction
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_contribution(item, user=people["coordinator"], version=item.version)
@@ -205,7 +205,7 @@ def digest(day: dt.date) -> str:
 
 def test_the_daily_digest_lists_new_submissions_once(round_, people, nap):
     first, second = round_.contributions.filter(actor__slug="fod-justitie")[:2]
-    submit(first, people["a"])
+    submit(first, people["focal_a"])
     mail.outbox.clear()
     day = dt.date(2025, 1, 10)
     assert "1 digest(s)." in digest(day)
@@ -216,7 +216,7 @@ def test_the_daily_digest_lists_new_submissions_once(round_, people, nap):
     # Run again the same day: nothing new, nothing sent.
     mail.outbox.clear()
     assert "0 digest(s)." in digest(day)
-    submit(second, people["a"])
+    submit(second, people["focal_a"])
     assert "0 digest(s)." in digest(day)  # one digest a day
     assert mail.outbox == []
     assert "1 digest(s)." in digest(day + dt.timedelta(days=1))
@@ -230,7 +230,7 @@ def test_the_daily_digest_lists_new_submissions_once(round_, people, nap):
 def test_the_digest_can_be_turned_off_and_checks_its_date(round_, people):
     people["coordinator"].notify_digest = False
     people["coordinator"].save()
-    submit(justice_item(round_), people["a"])
+    submit(justice_item(round_), people["focal_a"])
     mail.outbox.clear()
     assert "0 digest(s)." in digest(dt.date(2025, 1, 10))
     from django.core.management import CommandError
@@ -240,8 +240,8 @@ def test_the_digest_can_be_turned_off_and_checks_its_date(round_, people):
 
 
 def test_reminders_respect_the_profile(round_, people):
-    people["a"].notify_reminder = False
-    people["a"].save()
+    people["focal_a"].notify_reminder = False
+    people["focal_a"].save()
     mail.outbox.clear()
     call_command("remind", "--today", "2025-01-24", stdout=io.StringIO())
     assert not to("justice@example.org")

@@ -19,7 +19,7 @@ from planwatch.ops import backup as ops_backup
 from planwatch.ops.databases import tool
 
 from .ops_helpers import ON_POSTGRES, django_script, run, run_script, seeded_site, sites, wait_until
-from .test_settings import ROOT, clean_env
+from .process_helpers import ROOT, clean_env
 
 __all__ = ["sites"]  # the fixture
 

@@ -6,7 +6,7 @@ from django.db import OperationalError
 
 from planwatch.ops import health
 
-from .test_settings import planwatch
+from .process_helpers import planwatch
 
 
 def test_healthy_when_the_database_answers_and_every_migration_is_applied(client, db):

@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 
 from .ops_helpers import ADMIN, free_port, get, seeded_site, sites, wait_until
-from .test_settings import ROOT, clean_env
+from .process_helpers import ROOT, clean_env
 
 __all__ = ["sites"]  # the fixture
 

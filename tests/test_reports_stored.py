@@ -92,7 +92,7 @@ def test_the_html_report_has_its_own_policy(client, nap, renders):
 
 
 def test_publishing_a_round_renders_its_reports_after_commit(
-    nap, coordinator, renders, settings, monkeypatch, django_capture_on_commit_callbacks
+    round_, coordinator, renders, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.REPORTS_RENDER_ON_PUBLISH = True
     started = []
@@ -105,16 +105,6 @@ def test_publishing_a_round_renders_its_reports_after_commit(
             started.append(self.args)
 
     monkeypatch.setattr(published.threading, "Thread", Thread)
-    round_ = services.create_round(
-        nap,
-        user=coordinator,
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_round(round_, user=coordinator)
         assert started == []  # nothing before the commit

@@ -15,21 +15,6 @@ from planwatch.reporting.services import Conflict, ContributionInput
 TODAY = dt.date(2025, 2, 10)
 
 
-@pytest.fixture
-def round_(nap, coordinator) -> Round:
-    round_ = services.create_round(
-        nap,
-        user=coordinator,
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=coordinator)
-    return round_
-
-
 def justice_item(round_) -> Contribution:
     return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
 

@@ -14,52 +14,8 @@ from planwatch.reporting import services, stats
 from planwatch.reporting.models import Contribution, MeasureStatus, Round, RoundExtension
 
 from .factories import make_user
-from .test_rounds import filled
-
-
-@pytest.fixture
-def people(nap):
-    return {
-        "coordinator": make_user("coordinator@example.org", role="coordinator", plan=nap),
-        "focal_a": make_user("justice@example.org", role="focal_point", actor="fod-justitie"),
-        "focal_b": make_user("opgroeien@example.org", role="focal_point", actor="opgroeien"),
-        "assessor": make_user("platform@example.org", role="assessor", actor="national-platform"),
-        "anonymous": None,
-    }
-
-
-@pytest.fixture
-def round_(nap, people) -> Round:
-    round_ = services.create_round(
-        nap,
-        user=people["coordinator"],
-        slug="2024",
-        name={"en": "Round 2024"},
-        start=dt.date(2024, 1, 1),
-        end=dt.date(2024, 12, 31),
-        deadline=dt.date(2025, 1, 31),
-    )
-    services.open_round(round_, user=people["coordinator"])
-    return round_
-
-
-@pytest.fixture
-def item(round_) -> Contribution:
-    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
-
-
-def as_(client, people, who):
-    client.logout()
-    if people[who]:
-        client.force_login(people[who])
-    return client
-
-
-def expect(response, code):
-    if code == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == code
+from .page_helpers import as_, expect
+from .workspace_helpers import filled
 
 
 @pytest.mark.parametrize(

@@ -1,35 +1,11 @@
 """Configuration from the environment, checked the way an operator would start Planwatch."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without Planwatch's settings (nor the test database)."""
-    keep = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PLANWATCH_", "DJANGO_"))
-        and k not in {"DATABASE_URL", "ALLOWED_HOSTS"}
-    }
-    return {**keep, **extra}
-
-
-def planwatch(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "planwatch", *args],
-        env=clean_env(**env),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from .process_helpers import ROOT, clean_env, planwatch
 
 
 def test_production_serve_refuses_without_secret_and_hosts(tmp_path):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from planwatch.portal import static_export
 from planwatch.portal.static_export import file_for, links_of, local_path
 
-from .test_settings import planwatch
+from .process_helpers import planwatch
 
 LANGUAGES = ("nl", "fr", "de", "en")
 BASE_URL = "https://planwatch.example.org"

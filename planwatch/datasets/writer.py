@@ -39,8 +39,8 @@ CHANGE_REASON = "datasets.load"
 
 
 def languages(name: str, texts: dict[str, str]) -> dict[str, str | None]:
-    """``{"nl": "x"}`` → ``{"title_nl": "x", "title_fr": None, …}``; the base column gets the
-    first text in fallback order so that it is never empty."""
+    """``{"nl": "x"}`` → ``{"title_nl": "x", "title_fr": None, …}``: a language without a text
+    is left empty (pages fall back to another language when they show it)."""
     values: dict[str, str | None] = {f"{name}_{lang}": texts.get(lang) for lang in LANGUAGES}
     return values
 
