@@ -42,6 +42,8 @@ class Round(models.Model):
     )
     headline_source = models.CharField(_("source of the headline"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
+    # The plan's final evaluation round (reporting/final_round.py): at most one per plan.
+    is_final = models.BooleanField(_("final evaluation round"), default=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -50,7 +52,10 @@ class Round(models.Model):
         verbose_name = _("reporting round")
         verbose_name_plural = _("reporting rounds")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "slug"], name="round_slug_unique_in_plan")
+            models.UniqueConstraint(fields=["plan", "slug"], name="round_slug_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(is_final=True), name="one_final_round_per_plan"
+            ),
         ]
 
     def __str__(self) -> str:
