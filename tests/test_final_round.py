@@ -15,6 +15,8 @@ from planwatch.reporting.models import Event, Round
 
 from .factories import add_round, make_plan, make_user
 
+pytestmark = pytest.mark.usefixtures("english")  # the services' messages, read in English
+
 
 @pytest.fixture
 def plan(db):
