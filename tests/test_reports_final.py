@@ -223,8 +223,10 @@ def test_pdf_and_docx_render_the_same_rows(plan):
     data = reports.generate("final", plan, final(plan), "nl", "docx", today=TODAY)
     document = docx.Document(io.BytesIO(data))
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    [row] = [row for row in cells if row[:2] == ["1", "Maatregel 1"]]
-    assert row[:6] == ["1", "Maatregel 1", "◐", "◐", "●", "Uitgevoerd"]
+    # The measures' table first, then the budgets' one.
+    path, budget = [row for row in cells if row[:2] == ["1", "Maatregel 1"]]
+    assert path[:6] == ["1", "Maatregel 1", "◐", "◐", "●", "Uitgevoerd"]
+    assert budget[2:] == [euro(1000, "nl"), euro(750, "nl"), euro(1750, "nl")]
 
 
 def test_a_plan_without_a_final_round_has_no_final_report(plan):
