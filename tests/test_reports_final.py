@@ -21,6 +21,7 @@ from planwatch.reporting.models import Assessment, BudgetLine, Contribution, Rou
 
 from .factories import add_round, make_plan, make_user
 from .test_reports import html_text
+from .test_reports_stored import renders  # noqa: F401 (a fixture)
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -279,3 +280,14 @@ def test_no_link_and_no_download_without_a_final_round(client, plan):
     page = client.get(f"/en/plans/{plan.slug}/").content.decode()
     assert "reports/final" not in page
     assert client.get(f"/en/plans/{plan.slug}/reports/final.html").status_code == 404
+
+
+def test_the_final_round_stores_the_final_report_too(plan, renders, capsys):  # noqa: F811
+    calls = renders
+    # A later round published after the final one: render-reports renders both.
+    add_round(plan, "r4", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    call_command("render_reports", "--plan", plan.slug)
+    finals = {(lang, fmt) for kind, _plan, slug, lang, fmt in calls if kind == "final"}
+    assert len(finals) == 12 and {c[2] for c in calls if c[0] == "final"} == {"r3"}
+    assert len(calls) == 36 + 48
+    assert "end-plan r3: 48 reports rendered" in capsys.readouterr().out
