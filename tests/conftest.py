@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
+from planwatch.documents import reports
 from planwatch.plans.models import Plan
 
 from .factories import make_user
@@ -232,3 +233,17 @@ def round_(request, nap, coordinator):
 def item(round_):
     """The first contribution of FPS Justice (focal_a's actor) in the open round."""
     return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
+
+
+@pytest.fixture
+def renders(settings, tmp_path, monkeypatch):
+    """Every rendering recorded, and cheap: the real renderers are tested elsewhere."""
+    settings.REPORTS_DIR = tmp_path / "reports"
+    calls = []
+
+    def generate(kind, plan, round_, lang, fmt, today=None, progress=None):
+        calls.append((kind, plan.slug, round_.slug if round_ else None, lang, fmt))
+        return f"{kind} {lang} {fmt} #{len(calls)}".encode()
+
+    monkeypatch.setattr(reports, "generate", generate)
+    return calls

@@ -193,3 +193,24 @@ def make_progress_plan(slug: str | None = None) -> Plan:
         value=Decimal(300),
     )
     return plan
+
+
+def add_round(
+    plan: Plan,
+    slug: str,
+    start: dt.date,
+    end: dt.date,
+    statuses: dict[int, str] | None = None,
+    state: str = Round.State.PUBLISHED,
+) -> Round:
+    """Another round of ``plan`` with a status per measure number in ``statuses`` (measures not
+    named get none)."""
+    round_ = Round.objects.create(
+        plan=plan, slug=slug, name_en=f"Round {slug}", start=start, end=end, state=state
+    )
+    measures = {m.number: m for m in Measure.objects.filter(plan=plan)}
+    MeasureStatus.objects.bulk_create(
+        MeasureStatus(round=round_, measure=measures[number], status=status)
+        for number, status in (statuses or {}).items()
+    )
+    return round_

@@ -6,52 +6,18 @@ PLANWATCH_UPDATE_SCREENSHOTS=1)."""
 import os
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from planwatch.reporting.models import Contribution
 
-from .browser_helpers import log_in
+from .browser_helpers import SCREENSHOTS, axe_source, log_in, serious, session_cookie
 from .workspace_helpers import make_workspace, uploads
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ["nl", "fr", "de", "en"]
 ROLES = ["focal_point", "coordinator", "assessor"]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-def session_cookie(user, base: str) -> dict:
-    """A logged-in session for ``user``, as the browser's cookie (the log-in page itself is
-    driven in the page-load test below)."""
-    client = Client()
-    client.force_login(user)
-    value = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base}
-
-
-def axe_source() -> str:
-    import axe_playwright_python
-
-    return str(Path(axe_playwright_python.__file__).parent / "axe.min.js")
-
-
-def serious(page) -> list[str]:
-    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page. axe is loaded by
-    the context's init script (parsed once per page by the browser, not sent each time)."""
-    violations = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-        ".then(results => results.violations)"
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}) "
-        f"{[node['target'] for node in violation['nodes'][:3]]}"
-        for violation in violations
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def test_every_work_page_for_every_role_and_language_passes_axe(chromium, live_server, live_nap):

@@ -161,6 +161,8 @@ def test_a_draft_round_answers_as_a_missing_one(client, nap, draft, who):
         ("post", "/en/work/rounds/{}/close/", 404),
         ("get", "/en/work/rounds/{}/reopen/", 404),
         ("post", "/en/work/rounds/{}/reopen/", 404),
+        ("get", "/en/work/rounds/{}/final/", 404),
+        ("post", "/en/work/rounds/{}/final/", 404),
         ("get", "/en/work/assessments/{}/112/1/", 404),
         ("get", f"/en/work/imports/rounds/{{}}/{org}.xlsx", 404),
         ("post", "/en/work/imports/rounds/{}/upload/", 404),
@@ -172,6 +174,7 @@ def test_a_draft_round_answers_as_a_missing_one(client, nap, draft, who):
     by_slug = [
         ("/en/plans/nap-2021-2025/reports/interim.html?round={}", 404),
         ("/en/plans/nap-2021-2025/reports/budget.pdf?round={}", 404),
+        ("/en/plans/nap-2021-2025/reports/final.html?round={}", 404),
         ("/en/plans/nap-2021-2025/downloads/statuses.csv?round={}", 400),
         ("/en/plans/nap-2021-2025/downloads/measures.json?round={}", 400),
         ("/api/v1/plans/nap-2021-2025/rounds/{}/", 404),

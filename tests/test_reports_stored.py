@@ -6,26 +6,11 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from planwatch.documents import reports
 from planwatch.documents.reports import published
 from planwatch.reporting import services
 from planwatch.reporting.models import Round
 
 BASE = "/en/plans/nap-2021-2025/reports"
-
-
-@pytest.fixture
-def renders(settings, tmp_path, monkeypatch):
-    """Every rendering recorded, and cheap: the real renderers are tested elsewhere."""
-    settings.REPORTS_DIR = tmp_path / "reports"
-    calls = []
-
-    def generate(kind, plan, round_, lang, fmt, today=None, progress=None):
-        calls.append((kind, plan.slug, round_.slug if round_ else None, lang, fmt))
-        return f"{kind} {lang} {fmt} #{len(calls)}".encode()
-
-    monkeypatch.setattr(reports, "generate", generate)
-    return calls
 
 
 def test_junk_parameters_never_render_a_report_again(client, nap, renders):

@@ -1,4 +1,5 @@
-"""Forms of the round's end: reopening for one actor, confirming the publication."""
+"""Forms of the round's end: reopening for one actor, confirming the publication, marking the
+plan's final evaluation round."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,4 +38,11 @@ class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have read what is incomplete and publish the round as it is."),
         error_messages={"required": _("Tick the box to confirm the publication.")},
+    )
+
+
+class MarkFinalForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("This round is the plan's final evaluation round."),
+        error_messages={"required": _("Tick the box to confirm that this round is the final one.")},
     )

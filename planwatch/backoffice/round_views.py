@@ -1,6 +1,7 @@
 """The end of a round, for coordinators (close, reopen for one actor, publish after a
-confirmation page) and focal points (withdraw a submission). Thin views over
-planwatch.reporting.services, which check the permissions and record the events."""
+confirmation page, mark the plan's final evaluation round after another) and focal points
+(withdraw a submission). Thin views over planwatch.reporting.services and
+planwatch.reporting.final_round, which check the permissions and record the events."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planwatch.reporting import permissions, services
+from planwatch.reporting import final_round, permissions, services
 from planwatch.reporting.models import Contribution, Round
 from planwatch.reporting.services import Conflict
 
-from .round_forms import PublishForm, ReopenForm
+from .round_forms import MarkFinalForm, PublishForm, ReopenForm
 
 
 def _round(request: HttpRequest, pk: int, rule) -> Round:
@@ -104,6 +105,30 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": round_.plan,
             "form": form,
             "check": services.publication_check(round_),
+        },
+    )
+
+
+@login_required
+def mark_final(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk, permissions.can_mark_final_round)
+    form = MarkFinalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            final_round.mark_final(round_, user=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("This round is now the plan's final evaluation round."))
+            return redirect("backoffice:round", pk=round_.pk)
+    return render(
+        request,
+        "backoffice/round_final.html",
+        {
+            "round": round_,
+            "plan": round_.plan,
+            "form": form,
+            "final": final_round.final_round(round_.plan),
         },
     )
 

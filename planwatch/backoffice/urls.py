@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", round_views.close, name="round_close"),
     path("rounds/<int:pk>/reopen/", round_views.reopen, name="round_reopen"),
     path("rounds/<int:pk>/publish/", round_views.publish, name="round_publish"),
+    path("rounds/<int:pk>/final/", round_views.mark_final, name="round_final"),
     path("contributions/<int:pk>/withdraw/", round_views.withdraw, name="withdraw"),
     path("rounds/<int:pk>/<slug:action>/", views.round_action, name="round_action"),
     path("rounds/<int:pk>/measures/<int:number>/", views.review, name="review"),

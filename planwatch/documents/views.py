@@ -33,6 +33,12 @@ def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> 
         raise Http404("No such report.")
     plan_obj = get_object_or_404(Plan, slug=plan)
     round_ = report_round(request, plan_obj)
+    if kind == "final":
+        # Only the plan's final round has one (a published round: see reporting/final_round.py).
+        finals = Round.objects.published().filter(plan=plan_obj, is_final=True)
+        round_ = finals.first()
+        if round_ is None or (request.GET.get("round") not in (None, "", round_.slug)):
+            raise Http404("This plan has no final evaluation round.")
     if round_ is None and kind == "interim":
         raise Http404("This plan has no published round yet.")
     lang = current_language()

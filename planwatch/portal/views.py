@@ -34,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_page()
 def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
     plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
-    round_ = Round.objects.latest_published(plan_obj)
+    # The latest published round and the final one, if marked, in one query.
+    rounds = list(Round.objects.published().filter(plan=plan_obj).order_by("-end", "-id"))
+    round_ = rounds[0] if rounds else None
     indicators = latest_observations(Indicator.objects.filter(plan=plan_obj))
     pillars = stats.split_by_pillar(plan_obj, round_)
     pillar_chart = charts.status_chart(
@@ -51,6 +53,7 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
         {
             "plan": plan_obj,
             "round": round_,
+            "final_round": next((r for r in rounds if r.is_final), None),
             "split": stats.status_split(plan_obj, round_),
             "pillars": pillars,
             "report_kinds": [

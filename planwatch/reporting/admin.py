@@ -26,8 +26,8 @@ class HeadlineFigureInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(ContentAdmin):
-    list_display = ["slug", "name", "plan", "start", "end", "state"]
-    list_filter = ["plan", "state"]
+    list_display = ["slug", "name", "plan", "start", "end", "state", "is_final"]
+    list_filter = ["plan", "state", "is_final"]
     inlines = [HeadlineFigureInline]
 
 

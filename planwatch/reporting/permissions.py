@@ -73,6 +73,11 @@ def can_publish_round(user: AnyUser, round_: Round) -> bool:
     return coordinates(user, round_.plan_id)
 
 
+def can_mark_final_round(user: AnyUser, round_: Round) -> bool:
+    """Mark a round as the plan's final evaluation round (page, command line): its coordinators."""
+    return coordinates(user, round_.plan_id)
+
+
 def can_see_round(user: AnyUser, round_: Round) -> bool:
     """Published rounds are public; others are seen by the coordinators and the focal points
     who have contributions in them."""

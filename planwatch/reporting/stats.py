@@ -239,3 +239,85 @@ def split_per_round(plan: Plan) -> list[tuple[Round, Split]]:
     for row in rows:
         counts[row["round_id"]][row["status"]] = row["n"]
     return [(r, Split.from_counts(plan, counts[r.pk])) for r in rounds]
+
+
+# The final evaluation (documents/reports/final.py) ---------------------------------------------
+
+
+@dataclass
+class RoundsThrough:
+    """The published rounds up to the final one, oldest first, and each measure's status in
+    each (``statuses[measure_id][round_id]``; a measure without one in a round has no key)."""
+
+    rounds: list[Round]
+    statuses: dict[int, dict[int, str]]
+
+    def path(self, measure_id: int) -> list[str]:
+        """The measure's status in each round, "" where it has none."""
+        mine = self.statuses.get(measure_id, {})
+        return [mine.get(r.pk, "") for r in self.rounds]
+
+
+def rounds_through(plan: Plan, final: Round) -> RoundsThrough:
+    """Every published round of the plan that ended by the final round's end, and the final
+    round itself, with the statuses recorded in them: two queries."""
+    rounds = list(
+        Round.objects.filter(plan=plan)
+        .filter(Q(state=Round.State.PUBLISHED, end__lte=final.end) | Q(pk=final.pk))
+        .order_by("end", "id")
+    )
+    rows = MeasureStatus.objects.filter(round__in=rounds).values_list(
+        "measure_id", "round_id", "status"
+    )
+    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    for measure_id, round_id, status in rows:
+        statuses[measure_id][round_id] = status
+    return RoundsThrough(rounds, dict(statuses))
+
+
+def budgets_per_measure(plan: Plan) -> dict[int, BudgetCell]:
+    """Per measure, the public budget lines counted in the totals over the whole period: the
+    plan's own lines and those of every published round's validated contributions."""
+    rows = (
+        BudgetLine.objects.public()
+        .filter(plan=plan, in_totals=True, measure__isnull=False)
+        .values("measure_id", "nature")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    cells: dict[int, BudgetCell] = defaultdict(BudgetCell)
+    for row in rows:
+        cell = cells[row["measure_id"]]
+        setattr(cell, row["nature"], getattr(cell, row["nature"]) + row["amount"])
+    return dict(cells)
+
+
+@dataclass
+class LastAssessment:
+    organisation: object  # planwatch.actors.models.Actor
+    rating: str
+    round: Round
+    commentary: object  # the Assessment, for its translated commentary
+
+
+def last_assessments(plan: Plan, rounds: list[Round]) -> dict[int, list[LastAssessment]]:
+    """Per measure, each organisation's latest published assessment in ``rounds``: one query."""
+    from .permissions import public_assessments
+
+    order = {r.pk: i for i, r in enumerate(rounds)}
+    found: dict[tuple[int, int], LastAssessment] = {}
+    assessments = (
+        public_assessments()
+        .filter(round__in=rounds, measure__plan=plan)
+        .select_related("organisation")
+        .order_by("measure_id", "organisation_id")
+    )
+    for a in assessments:
+        key = (a.measure_id, a.organisation_id)
+        if key not in found or order[found[key].round.pk] < order[a.round_id]:
+            round_ = next(r for r in rounds if r.pk == a.round_id)
+            found[key] = LastAssessment(a.organisation, a.rating, round_, a)
+    result: dict[int, list[LastAssessment]] = defaultdict(list)
+    for (measure_id, _organisation), item in sorted(found.items()):
+        result[measure_id].append(item)
+    return dict(result)

@@ -1,5 +1,6 @@
 """Reports generated from the data: the interim evaluation report, the convention coverage
-report and the budget report, in HTML, PDF and DOCX, in nl, fr, de and en.
+report, the budget report and the final evaluation report, in HTML, PDF and DOCX, in nl, fr, de
+and en.
 
 Each report is built by one function into the one model of :mod:`.model`; each format renders
 that model. :func:`generate` is the entry point for the command line, the download view and the
@@ -16,6 +17,7 @@ from planwatch.reporting.models import Round
 
 from .budget import build_budget
 from .coverage import build_coverage
+from .final import build_final
 from .interim import build_interim
 from .model import Document
 from .text import LANGUAGES
@@ -24,6 +26,7 @@ BUILDERS: dict[str, Callable[[Plan, Round | None, str, date], Document]] = {
     "interim": build_interim,
     "coverage": build_coverage,
     "budget": build_budget,
+    "final": build_final,
 }
 KINDS = tuple(BUILDERS)
 FORMATS = ("html", "pdf", "docx")

@@ -114,10 +114,13 @@ def _drop_old_versions(keep: str) -> None:
             continue
 
 
-def linked_reports() -> Iterator[tuple[str, str, str]]:
+def linked_reports(round_: Round | None = None) -> Iterator[tuple[str, str, str]]:
     """(kind, language, format) of every report the portal links for a published round: the
-    plan page links each kind in each format, in the page's language."""
+    plan page links each kind in each format, in the page's language; the final evaluation
+    report only for the plan's final round."""
     for kind in reports.KINDS:
+        if kind == "final" and not (round_ is not None and round_.is_final):
+            continue
         for lang in reports.LANGUAGES:
             for fmt in reports.FORMATS:
                 yield kind, lang, fmt
@@ -127,7 +130,7 @@ def render_round(round_: Round) -> int:
     """Render every linked report of the round that this data version lacks; the number
     rendered."""
     rendered = 0
-    for kind, lang, fmt in linked_reports():
+    for kind, lang, fmt in linked_reports(round_):
         if not report_path(round_.plan, round_, kind, lang, fmt).exists():
             stored_report(round_.plan, round_, kind, lang, fmt)
             rendered += 1

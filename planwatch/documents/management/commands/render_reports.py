@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all-rounds",
             action="store_true",
-            help="every published round, not only each plan's latest",
+            help="every published round, not only each plan's latest (and its final round)",
         )
 
     def handle(self, *args, plan: str | None, all_rounds: bool, **options) -> None:
@@ -33,6 +33,10 @@ class Command(BaseCommand):
             else:
                 latest = Round.objects.latest_published(plan_obj)
                 rounds = [latest] if latest else []
+                # The final evaluation report is the final round's, wherever that round is.
+                final = Round.objects.published().filter(plan=plan_obj, is_final=True).first()
+                if final is not None and final != latest:
+                    rounds.append(final)
             if not rounds:
                 self.stdout.write(f"{plan_obj.slug}: no published round")
             for round_ in rounds:

@@ -26,14 +26,17 @@ def check_output(output: str) -> Path:
 class Command(BaseCommand):
     help = (
         "Generate a report from the data: the interim evaluation report, the Istanbul "
-        "Convention coverage report or the budget report, as HTML, PDF or DOCX."
+        "Convention coverage report, the budget report or the final evaluation report (on the "
+        "plan's final round), as HTML, PDF or DOCX."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=reports.KINDS)
         parser.add_argument("--plan", required=True, help="plan slug")
         parser.add_argument(
-            "--round", help="round slug (default: the plan's latest round by end date)"
+            "--round",
+            help="round slug (default: the plan's latest round by end date; for the final "
+            "report, the plan's final round)",
         )
         parser.add_argument("--lang", required=True, choices=reports.LANGUAGES)
         parser.add_argument("--format", required=True, choices=reports.FORMATS)
@@ -59,6 +62,13 @@ class Command(BaseCommand):
             if round_obj is None:
                 known = ", ".join(plan_obj.rounds.values_list("slug", flat=True)) or "none"
                 raise CommandError(f"No round {round!r} in plan {plan!r}. Known rounds: {known}.")
+        elif kind == "final":
+            round_obj = plan_obj.rounds.filter(is_final=True).first()
+            if round_obj is None:
+                raise CommandError(
+                    f"Plan {plan!r} has no final evaluation round: mark one with "
+                    f"`planwatch round mark-final --plan {plan} --round SLUG --user EMAIL`."
+                )
         else:
             round_obj = plan_obj.rounds.order_by("-end", "-id").first()
             if round_obj is None and kind == "interim":
