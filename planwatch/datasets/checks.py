@@ -1,11 +1,12 @@
 """Checking a dataset (docs/dataset.md): the records read from the YAML files become plain rows,
 and every problem is collected with its file and line.
 
-The rules of a plan's content (its statuses, the numbering of measures, section parents and
-pillars, responsible actors, tag kinds) are the models' own (``Plan.status_problems``,
-``Plan.number_problem``, ``Section.parent_problem``, ``MeasureActor.problems``,
-``Tag.kind_problem``): the plan import asks the same methods, so the same mistake gets the same
-message through ``planwatch load-dataset`` and ``planwatch import plan``.
+This is the dataset door of a plan's intake. The parts of a plan (the plan, actors, tags,
+sections, measures, provisions) become the plain rows of ``plans.intake`` and every rule of a
+plan's content is :class:`~planwatch.plans.intake.PlanRules`', the checker the plan import asks
+too: the same mistake gets the same message through ``planwatch load-dataset`` and ``planwatch
+import plan``. What is checked here is the YAML itself (keys, types) and the parts only a
+dataset has (rounds, budgets, indicators).
 """
 
 from collections.abc import Iterable
@@ -17,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor, Government
 from planwatch.indicators.models import Dimension, Indicator
-from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
+from planwatch.plans.intake import (
+    ActorRow,
+    MeasureRow,
+    PlanRow,
+    PlanRules,
+    ProvisionRow,
+    SectionRow,
+    TagRow,
+)
+from planwatch.plans.models import ISTANBUL, Plan, Status, Tag
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
 
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
@@ -41,6 +51,20 @@ class Dataset:
 # The top-level keys of a dataset's files: the parts of a Dataset, the totals under a longer name.
 TOTALS = "published_budget_totals"
 KNOWN_SECTIONS = {f.name for f in fields(Dataset)} - {"published_totals"} | {TOTALS}
+MEASURE_KEYS = (
+    {"number", "section", "title"},
+    {
+        "description",
+        "lead",
+        "partners",
+        "forms",
+        "groups",
+        "articles",
+        "related",
+        "statuses",
+        "note",
+    },
+)
 
 
 def check_dataset(data: dict[str, list[Any]]) -> Dataset:
@@ -55,6 +79,7 @@ class DatasetCheck:
     def __init__(self, data: dict[str, list[Any]]):
         self.data = data
         self.check = Checker()
+        self.rules = PlanRules()
 
     def records(self, key: str, what: str) -> list[Record]:
         return self.check.records(self.data.get(key, []), what)
@@ -62,9 +87,7 @@ class DatasetCheck:
     def linked_measures(self, rec: Record) -> list[Any]:
         """The measures a provision or an indicator names: each one a measure of the dataset."""
         linked = self.check.slug_list(rec, "measures")
-        for number in linked:
-            if number not in self.numbers:
-                self.check.error(rec, f"unknown measure {number!r}")
+        self.rules.measures_named(rec, linked)
         return [n for n in linked if n in self.numbers]
 
     def unique(self, records: Iterable[Record], key: str, what: str) -> dict[Any, Record]:
@@ -86,18 +109,34 @@ class DatasetCheck:
         plan = self.plan()
         governments = self.governments()
         actors = self.actors()
-        if plan["coordinator"] is not None and plan["coordinator"] not in self.actor_recs:
-            check.error(self.plan_rec, _("Unknown actor %(slug)r.") % {"slug": plan["coordinator"]})
+        self.rules.plan(
+            PlanRow(
+                self.plan_rec,
+                plan["slug"],
+                tuple(plan["statuses"]),
+                plan["declared_measures"],
+                plan["coordinator"],
+                plan["start"],
+                plan["end"],
+            )
+        )
         sections = self.sections()
         tags = self.tags()
-        self.measure_recs = self.unique(self.records("measures", "measure"), "number", "measure")
-        self.numbers = set(self.measure_recs)
+        rows = [self.measure_row(rec) for rec in self.records("measures", "measure")]
+        for row in rows:
+            if row.number is None:  # missing or not a whole number: said here
+                check.keys(row.source, *MEASURE_KEYS)
+                check.integer(row.source, "number", minimum=-(10**9))
+        self.measure_rows = self.rules.unique(rows, "number", _("measure").capitalize())
+        self.numbers = {row.number for row in self.measure_rows}
+        self.rules.measures.update(self.numbers)
         frameworks = self.frameworks()
         rounds = self.rounds()
-        measures = self.measures(tags)
+        measures = self.measures()
         budget_lines = self.budget_lines()
         published_totals = self.published_totals()
         indicators = self.indicators()
+        check.problems.extend(Problem(f.where, f.message) for f in self.rules.findings)
         if check.problems:
             raise DatasetError(check.problems)
         return Dataset(
@@ -131,8 +170,6 @@ class DatasetCheck:
         statuses = list(rec.get("statuses") or Status.values)
         declared = check.integer(rec, "declared_measures") if "declared_measures" in rec else 0
         self.plan_obj = Plan(statuses=statuses, declared_measures=declared)
-        for message in self.plan_obj.status_problems():
-            check.error(rec, message)
         return {
             "slug": check.string(rec, "slug"),
             "title": check.text(rec, "title"),
@@ -148,6 +185,7 @@ class DatasetCheck:
     def governments(self) -> list[dict[str, Any]]:
         check = self.check
         self.gov_recs = self.unique(self.records("governments", "government"), "code", "government")
+        self.rules.governments.update(self.gov_recs)
         governments = []
         for order, rec in enumerate(self.gov_recs.values()):
             check.keys(rec, {"code", "name", "level"}, {"short", "note"})
@@ -164,20 +202,27 @@ class DatasetCheck:
 
     def actors(self) -> list[dict[str, Any]]:
         check = self.check
-        self.actor_recs = self.unique(self.records("actors", "actor"), "slug", "actor")
+        rows = self.rules.unique(
+            [
+                ActorRow(rec, rec.get("slug"), rec.get("kind"), rec.get("government"))
+                for rec in self.records("actors", "actor")
+            ],
+            "slug",
+            _("actor").capitalize(),
+        )
+        self.rules.actors_known(rows)
         actors = []
-        for rec in self.actor_recs.values():
+        for row in rows:
+            rec = row.source
             check.keys(rec, {"slug", "name"}, {"short", "kind", "government", "note"})
-            government = rec.get("government")
-            if government is not None and government not in self.gov_recs:
-                check.error(rec, f"unknown government {government!r}")
+            self.rules.actor(row)
             actors.append(
                 {
                     "slug": check.string(rec, "slug"),
                     "name": check.text(rec, "name"),
                     "short": check.text(rec, "short", required=False),
-                    "kind": check.choice(rec, "kind", Actor.Kind.values, default="other"),
-                    "government": government,
+                    "kind": row.kind or Actor.Kind.OTHER,
+                    "government": row.government,
                 }
             )
         return actors
@@ -186,44 +231,46 @@ class DatasetCheck:
         """A section with a pillar number and no parent is a pillar; any other section's parent
         is the one named, or else the code without its last part (1.4.5 → 1.4)."""
         check = self.check
-        recs = self.unique(self.records("sections", "section"), "code", "section")
-        parents: dict[str, str | None] = {}
-        pillars: dict[str, int | None] = {}
-        for rec in recs.values():
-            check.keys(rec, {"code", "title"}, {"pillar", "parent", "note"})
+        rows = []
+        for rec in self.records("sections", "section"):
+            if not check.keys(rec, {"code", "title"}, {"pillar", "parent", "note"}):
+                continue
             code, parent = str(rec["code"]), rec.get("parent")
             if "pillar" in rec and parent is None:
-                parents[code] = None
-                pillars[code] = check.integer(rec, "pillar", minimum=1, maximum=99)
+                pillar = check.integer(rec, "pillar", minimum=1, maximum=99)
+                rows.append(SectionRow(rec, code, None, pillar))
             else:
-                parents[code] = str(parent) if parent is not None else code.rpartition(".")[0]
-        sections = []
-        for order, rec in enumerate(recs.values()):
-            code = str(rec["code"])
-            if problem := Section.parent_problem(code, parents):
-                check.error(rec, problem)
-                continue
-            sections.append(
-                {
-                    "code": code,
-                    "parent": parents[code],
-                    "pillar": Section.pillar_of(code, parents, pillars),
-                    "title": check.text(rec, "title"),
-                    "order": order,
-                }
-            )
-        self.section_codes = set(parents)  # a section with a wrong parent is still known
-        return sections
+                parent = str(parent) if parent is not None else code.rpartition(".")[0]
+                rows.append(SectionRow(rec, code, parent, rec.get("pillar")))
+        rows = self.rules.unique(rows, "code", _("section").capitalize())
+        pillars = self.rules.sections(rows)
+        return [
+            {
+                "code": row.code,
+                "parent": row.parent,
+                "pillar": pillars[row.code],
+                "title": check.text(row.source, "title"),
+                "order": order,
+            }
+            for order, row in enumerate(rows)
+        ]
 
     def tags(self) -> list[dict[str, Any]]:
         check = self.check
         tags = []
-        for rec in self.unique(self.records("tags", "tag"), "slug", "tag").values():
+        rows = self.rules.unique(
+            [TagRow(rec, rec.get("slug"), rec.get("kind")) for rec in self.records("tags", "tag")],
+            "slug",
+            _("tag").capitalize(),
+        )
+        for row in rows:
+            rec = row.source
             check.keys(rec, {"slug", "kind", "name"}, {"note"})
+            self.rules.tag(row)
             tags.append(
                 {
                     "slug": check.string(rec, "slug"),
-                    "kind": check.choice(rec, "kind", Tag.Kind.values),
+                    "kind": row.kind if row.kind in Tag.Kind.values else Tag.Kind.FORM,
                     "name": check.text(rec, "name"),
                 }
             )
@@ -245,7 +292,9 @@ class DatasetCheck:
             )
             for order, prov in enumerate(prov_recs.values()):
                 check.keys(prov, {"code", "title"}, {"chapter", "measures", "note"})
-                linked = self.linked_measures(prov)
+                linked = check.slug_list(prov, "measures")
+                self.rules.provision(ProvisionRow(prov, str(prov.get("code")), tuple(linked)))
+                linked = [n for n in linked if n in self.numbers]
                 provisions.append(
                     {
                         "code": check.string(prov, "code"),
@@ -319,49 +368,25 @@ class DatasetCheck:
             )
         return headline
 
-    def measures(self, tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def measure_row(self, rec: Record) -> MeasureRow:
         check = self.check
-        tag_kinds: dict[str, str | None] = {t["slug"]: t["kind"] for t in tags}
+        number, section = rec.get("number"), rec.get("section")
+        return MeasureRow(
+            rec,
+            number if isinstance(number, int) and not isinstance(number, bool) else None,
+            None if section is None else str(section),
+            *(tuple(check.slug_list(rec, key)) for key in ("lead", "partners", "forms", "groups")),
+            tuple(str(a) for a in check.slug_list(rec, "articles")),
+        )
+
+    def measures(self) -> list[dict[str, Any]]:
+        check = self.check
+        self.rules.articles.update(self.provision_codes.get(ISTANBUL, set()))
         measures = []
-        for number, rec in self.measure_recs.items():
-            check.keys(
-                rec,
-                {"number", "section", "title"},
-                {
-                    "description",
-                    "lead",
-                    "partners",
-                    "forms",
-                    "groups",
-                    "articles",
-                    "related",
-                    "statuses",
-                    "note",
-                },
-            )
-            check.integer(rec, "number", minimum=-(10**9))
-            if isinstance(number, int) and (problem := self.plan_obj.number_problem(number)):
-                check.error(rec, problem)
-            section = str(rec.get("section"))
-            if section not in self.section_codes:
-                check.error(rec, _("Unknown section %(code)r.") % {"code": section})
-            lead = check.slug_list(rec, "lead")
-            partners = check.slug_list(rec, "partners")
-            for _column, message in MeasureActor.problems(lead, partners, self.actor_recs):
-                check.error(rec, message)
-            tag_slugs = []
-            for kind, key in Tag.COLUMNS.items():
-                for slug in check.slug_list(rec, key):
-                    if problem := Tag.kind_problem(slug, kind, tag_kinds):
-                        check.error(rec, problem)
-                    else:
-                        tag_slugs.append(slug)
-            articles = [str(a) for a in check.slug_list(rec, "articles")]
-            for article in articles:
-                if article not in self.provision_codes.get(ISTANBUL, set()):
-                    check.error(
-                        rec, _("Unknown Istanbul Convention article %(code)r.") % {"code": article}
-                    )
+        for row in self.measure_rows:
+            rec, number = row.source, row.number
+            check.keys(rec, *MEASURE_KEYS)
+            self.rules.measure(row)
             related = check.slug_list(rec, "related")
             for other in related:
                 if other not in self.numbers or other == number:
@@ -369,12 +394,13 @@ class DatasetCheck:
             measures.append(
                 {
                     "number": number,
-                    "section": section,
+                    "section": row.section,
                     "title": check.text(rec, "title"),
                     "description": check.text(rec, "description", required=False),
-                    "actors": [(s, "lead") for s in lead] + [(s, "partner") for s in partners],
-                    "tags": tag_slugs,
-                    "articles": articles,
+                    "actors": [(s, "lead") for s in row.lead]
+                    + [(s, "partner") for s in row.partners],
+                    "tags": [*row.forms, *row.groups],
+                    "articles": list(row.articles),
                     "related": [n for n in related if n in self.numbers and n != number],
                     "statuses": self.measure_statuses(rec),
                     "note": check.string(rec, "note"),
@@ -422,7 +448,7 @@ class DatasetCheck:
             )
             if rec.get("government") not in self.gov_recs:
                 check.error(rec, f"unknown government {rec.get('government')!r}")
-            if rec.get("actor") is not None and rec["actor"] not in self.actor_recs:
+            if rec.get("actor") is not None and rec["actor"] not in self.rules.actors:
                 check.error(rec, f"unknown actor {rec['actor']!r}")
             if rec.get("measure") is not None and rec["measure"] not in self.numbers:
                 check.error(rec, f"unknown measure {rec['measure']!r}")
