@@ -187,8 +187,7 @@ class PlanRules:
             self.report(
                 row.source,
                 "government",
-                _("Unknown government; known: %(known)s.")
-                % {"known": ", ".join(sorted(self.governments))},
+                _("Unknown government %(code)r.") % {"code": row.government},
             )
         self.actors.add(row.slug)
 
