@@ -3,6 +3,7 @@ history, and any error applies nothing."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -193,7 +194,9 @@ def test_errors_are_reported_by_row_and_column_and_apply_nothing(nap):
     assert "put it under groups" in message(preview, "measures", row_112, "forms")
     assert "'999'" in message(preview, "measures", row_112, "articles")
     assert "formula" in message(preview, "measures", row_112, "title_en")
-    assert f"already on row {row_112}" in message(preview, "measures", duplicate, "number")
+    assert f"already given at measures!A{row_112}." in message(
+        preview, "measures", duplicate, "number"
+    )
     assert "Unknown tag 'nobody'" in message(preview, "measures", unknown_tag, "groups")
     assert "at least one language" in message(preview, "measures", no_title, "title_nl")
     assert "declares 201" in message(preview, "measures", beyond, "number")
@@ -417,8 +420,10 @@ def test_command_refuses_with_errors_and_writes_the_report(nap, tmp_path):
         call_command(
             "import", "plan", str(source), "--plan", NAP, "--error-report", str(report), stdout=out
         )
-    assert "measures, row" in out.getvalue()
-    assert "column lead, value 'nobody': Unknown actor 'nobody'." in out.getvalue()
+    # Where, as the spreadsheet program names the cell, then the column's name.
+    assert re.search(
+        r"  measures!K\d+ \(lead\), value 'nobody': Unknown actor 'nobody'\.", out.getvalue()
+    )
     assert openpyxl.load_workbook(report).active.max_row == 2
     assert db_state() == before
 

@@ -85,7 +85,7 @@ def test_a_change_is_applied_and_recorded(mini_copy: Path, db):
         (
             "  - number: 2\n",
             "  - number: 1\n",
-            "plan.yaml:35: measure 1 is already defined at plan.yaml:23",
+            "plan.yaml:35: Measure 1 is already given at plan.yaml:23.",
         ),
         ('articles: ["25"]', 'articles: ["999"]', "Unknown Istanbul Convention article '999'."),
         ("status: in_progress", "status: ongoing", "'status' is 'ongoing'; expected one of"),
@@ -102,7 +102,7 @@ def test_a_change_is_applied_and_recorded(mini_copy: Path, db):
             "title: {xx: Coördinatie}",
             "unknown language 'xx'",
         ),
-        ("measures: [2]", "measures: [77]", "unknown measure 77"),
+        ("measures: [2]", "measures: [77]", "Unknown measure 77."),
     ],
 )
 def test_a_broken_file_names_file_and_line_and_loads_nothing(mini_copy, db, old, new, message):

@@ -1,25 +1,26 @@
 """Checking a dataset (docs/dataset.md): the records read from the YAML files become plain rows,
 and every problem is collected with its file and line.
 
-The rules of a plan's content (its statuses, the numbering of measures, section parents and
-pillars, responsible actors, tag kinds) are the models' own (``Plan.status_problems``,
-``Plan.number_problem``, ``Section.parent_problem``, ``MeasureActor.problems``,
-``Tag.kind_problem``): the plan import asks the same methods, so the same mistake gets the same
-message through ``planwatch load-dataset`` and ``planwatch import plan``.
+This is the dataset door of a plan's intake. The parts of a plan (the plan, actors, tags,
+sections, measures, provisions) are read in ``plan_parts.py`` into the plain rows of
+``plans.intake``, and every rule of a plan's content is ``plans.intake.PlanRules``', the checker
+the plan import asks too: the same mistake gets the same message through ``planwatch
+load-dataset`` and ``planwatch import plan``. Here: the run in order, and the parts only a
+dataset has (rounds, budgets, indicators), one method each.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from planwatch.actors.models import Actor, Government
+from planwatch.actors.models import Government
 from planwatch.indicators.models import Dimension, Direction, Indicator
-from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
+from planwatch.plans.intake import PlanRow, PlanRules
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
 
+from .plan_parts import MEASURE_KEYS, PlanParts
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
 
 
@@ -49,35 +50,14 @@ def check_dataset(data: dict[str, list[Any]]) -> Dataset:
     return DatasetCheck(data).run()
 
 
-class DatasetCheck:
-    """One method per part of the dataset, in the order later parts refer to earlier ones."""
+class DatasetCheck(PlanParts):
+    """One method per part of the dataset, in the order later parts refer to earlier ones: the
+    plan's own parts (``plan_parts.PlanParts``), then its rounds, budgets and indicators."""
 
     def __init__(self, data: dict[str, list[Any]]):
         self.data = data
         self.check = Checker()
-
-    def records(self, key: str, what: str) -> list[Record]:
-        return self.check.records(self.data.get(key, []), what)
-
-    def linked_measures(self, rec: Record) -> list[Any]:
-        """The measures a provision or an indicator names: each one a measure of the dataset."""
-        linked = self.check.slug_list(rec, "measures")
-        for number in linked:
-            if number not in self.numbers:
-                self.check.error(rec, f"unknown measure {number!r}")
-        return [n for n in linked if n in self.numbers]
-
-    def unique(self, records: Iterable[Record], key: str, what: str) -> dict[Any, Record]:
-        seen: dict[Any, Record] = {}
-        for record in records:
-            value = record.get(key)
-            if value in seen:
-                self.check.error(
-                    record, f"{what} {value!r} is already defined at {seen[value].where}"
-                )
-            elif value is not None:
-                seen[value] = record
-        return seen
+        self.rules = PlanRules()
 
     def run(self) -> Dataset:
         check = self.check
@@ -86,18 +66,25 @@ class DatasetCheck:
         plan = self.plan()
         governments = self.governments()
         actors = self.actors()
-        if plan["coordinator"] is not None and plan["coordinator"] not in self.actor_recs:
-            check.error(self.plan_rec, _("Unknown actor %(slug)r.") % {"slug": plan["coordinator"]})
+        more = (plan[key] for key in ("declared_measures", "coordinator", "start", "end"))
+        self.rules.plan(PlanRow(self.plan_rec, plan["slug"], tuple(plan["statuses"]), *more))
         sections = self.sections()
         tags = self.tags()
-        self.measure_recs = self.unique(self.records("measures", "measure"), "number", "measure")
-        self.numbers = set(self.measure_recs)
+        rows = [self.measure_row(rec) for rec in self.records("measures", "measure")]
+        for row in rows:
+            if row.number is None:  # missing or not a whole number: said here
+                check.keys(row.source, *MEASURE_KEYS)
+                check.integer(row.source, "number", minimum=-(10**9))
+        self.measure_rows = self.rules.unique(rows, "number", _("measure").capitalize())
+        self.numbers = {row.number for row in self.measure_rows}
+        self.rules.measures.update(self.numbers)
         frameworks = self.frameworks()
         rounds = self.rounds()
-        measures = self.measures(tags)
+        measures = self.measures()
         budget_lines = self.budget_lines()
         published_totals = self.published_totals()
         indicators = self.indicators()
+        check.problems.extend(Problem(f.where, f.message) for f in self.rules.findings)
         if check.problems:
             raise DatasetError(check.problems)
         return Dataset(
@@ -114,154 +101,7 @@ class DatasetCheck:
             indicators,
         )
 
-    # -- the plan and who takes part -------------------------------------------------------
-
-    def plan(self) -> dict[str, Any]:
-        check = self.check
-        plans = self.records("plan", "plan")
-        if len(plans) != 1:
-            check.problems.append(Problem("?", f"exactly one 'plan' is needed, found {len(plans)}"))
-            raise DatasetError(check.problems)
-        rec = self.plan_rec = plans[0]
-        check.keys(
-            rec,
-            {"slug", "title", "start", "end"},
-            {"description", "adopted", "coordinator", "declared_measures", "statuses", "note"},
-        )
-        statuses = list(rec.get("statuses") or Status.values)
-        declared = check.integer(rec, "declared_measures") if "declared_measures" in rec else 0
-        self.plan_obj = Plan(statuses=statuses, declared_measures=declared)
-        for message in self.plan_obj.status_problems():
-            check.error(rec, message)
-        return {
-            "slug": check.string(rec, "slug"),
-            "title": check.text(rec, "title"),
-            "description": check.text(rec, "description", required=False),
-            "start": check.date(rec, "start"),
-            "end": check.date(rec, "end"),
-            "adopted": check.date(rec, "adopted", required=False),
-            "coordinator": rec.get("coordinator"),
-            "declared_measures": declared,
-            "statuses": statuses,
-        }
-
-    def governments(self) -> list[dict[str, Any]]:
-        check = self.check
-        self.gov_recs = self.unique(self.records("governments", "government"), "code", "government")
-        governments = []
-        for order, rec in enumerate(self.gov_recs.values()):
-            check.keys(rec, {"code", "name", "level"}, {"short", "note"})
-            governments.append(
-                {
-                    "code": check.string(rec, "code"),
-                    "name": check.text(rec, "name"),
-                    "short": check.text(rec, "short", required=False),
-                    "level": check.choice(rec, "level", Government.Level.values),
-                    "order": order,
-                }
-            )
-        return governments
-
-    def actors(self) -> list[dict[str, Any]]:
-        check = self.check
-        self.actor_recs = self.unique(self.records("actors", "actor"), "slug", "actor")
-        actors = []
-        for rec in self.actor_recs.values():
-            check.keys(rec, {"slug", "name"}, {"short", "kind", "government", "note"})
-            government = rec.get("government")
-            if government is not None and government not in self.gov_recs:
-                check.error(rec, f"unknown government {government!r}")
-            actors.append(
-                {
-                    "slug": check.string(rec, "slug"),
-                    "name": check.text(rec, "name"),
-                    "short": check.text(rec, "short", required=False),
-                    "kind": check.choice(rec, "kind", Actor.Kind.values, default="other"),
-                    "government": government,
-                }
-            )
-        return actors
-
-    def sections(self) -> list[dict[str, Any]]:
-        """A section with a pillar number and no parent is a pillar; any other section's parent
-        is the one named, or else the code without its last part (1.4.5 → 1.4)."""
-        check = self.check
-        recs = self.unique(self.records("sections", "section"), "code", "section")
-        parents: dict[str, str | None] = {}
-        pillars: dict[str, int | None] = {}
-        for rec in recs.values():
-            check.keys(rec, {"code", "title"}, {"pillar", "parent", "note"})
-            code, parent = str(rec["code"]), rec.get("parent")
-            if "pillar" in rec and parent is None:
-                parents[code] = None
-                pillars[code] = check.integer(rec, "pillar", minimum=1, maximum=99)
-            else:
-                parents[code] = str(parent) if parent is not None else code.rpartition(".")[0]
-        sections = []
-        for order, rec in enumerate(recs.values()):
-            code = str(rec["code"])
-            if problem := Section.parent_problem(code, parents):
-                check.error(rec, problem)
-                continue
-            sections.append(
-                {
-                    "code": code,
-                    "parent": parents[code],
-                    "pillar": Section.pillar_of(code, parents, pillars),
-                    "title": check.text(rec, "title"),
-                    "order": order,
-                }
-            )
-        self.section_codes = set(parents)  # a section with a wrong parent is still known
-        return sections
-
-    def tags(self) -> list[dict[str, Any]]:
-        check = self.check
-        tags = []
-        for rec in self.unique(self.records("tags", "tag"), "slug", "tag").values():
-            check.keys(rec, {"slug", "kind", "name"}, {"note"})
-            tags.append(
-                {
-                    "slug": check.string(rec, "slug"),
-                    "kind": check.choice(rec, "kind", Tag.Kind.values),
-                    "name": check.text(rec, "name"),
-                }
-            )
-        return tags
-
-    def frameworks(self) -> list[dict[str, Any]]:
-        check = self.check
-        frameworks = []
-        self.provision_codes: dict[str, set[str]] = {}
-        for rec in self.unique(
-            self.records("frameworks", "framework"), "slug", "framework"
-        ).values():
-            check.keys(rec, {"slug", "name"}, {"provisions", "note"})
-            provisions = []
-            prov_recs = self.unique(
-                check.records(check.slug_list(rec, "provisions"), "provision"),
-                "code",
-                "provision",
-            )
-            for order, prov in enumerate(prov_recs.values()):
-                check.keys(prov, {"code", "title"}, {"chapter", "measures", "note"})
-                linked = self.linked_measures(prov)
-                provisions.append(
-                    {
-                        "code": check.string(prov, "code"),
-                        "title": check.text(prov, "title"),
-                        "chapter": check.text(prov, "chapter", required=False),
-                        "order": order,
-                        "measures": linked,
-                    }
-                )
-            self.provision_codes[rec["slug"]] = {p["code"] for p in provisions}
-            frameworks.append(
-                {"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions}
-            )
-        return frameworks
-
-    # -- rounds and measures ----------------------------------------------------------------
+    # -- rounds -------------------------------------------------------------------------------
 
     def rounds(self) -> list[dict[str, Any]]:
         check = self.check
@@ -319,69 +159,6 @@ class DatasetCheck:
             )
         return headline
 
-    def measures(self, tags: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        check = self.check
-        tag_kinds: dict[str, str | None] = {t["slug"]: t["kind"] for t in tags}
-        measures = []
-        for number, rec in self.measure_recs.items():
-            check.keys(
-                rec,
-                {"number", "section", "title"},
-                {
-                    "description",
-                    "lead",
-                    "partners",
-                    "forms",
-                    "groups",
-                    "articles",
-                    "related",
-                    "statuses",
-                    "note",
-                },
-            )
-            check.integer(rec, "number", minimum=-(10**9))
-            if isinstance(number, int) and (problem := self.plan_obj.number_problem(number)):
-                check.error(rec, problem)
-            section = str(rec.get("section"))
-            if section not in self.section_codes:
-                check.error(rec, _("Unknown section %(code)r.") % {"code": section})
-            lead = check.slug_list(rec, "lead")
-            partners = check.slug_list(rec, "partners")
-            for _column, message in MeasureActor.problems(lead, partners, self.actor_recs):
-                check.error(rec, message)
-            tag_slugs = []
-            for kind, key in Tag.COLUMNS.items():
-                for slug in check.slug_list(rec, key):
-                    if problem := Tag.kind_problem(slug, kind, tag_kinds):
-                        check.error(rec, problem)
-                    else:
-                        tag_slugs.append(slug)
-            articles = [str(a) for a in check.slug_list(rec, "articles")]
-            for article in articles:
-                if article not in self.provision_codes.get(ISTANBUL, set()):
-                    check.error(
-                        rec, _("Unknown Istanbul Convention article %(code)r.") % {"code": article}
-                    )
-            related = check.slug_list(rec, "related")
-            for other in related:
-                if other not in self.numbers or other == number:
-                    check.error(rec, f"'related': {other!r} is not another measure of this dataset")
-            measures.append(
-                {
-                    "number": number,
-                    "section": section,
-                    "title": check.text(rec, "title"),
-                    "description": check.text(rec, "description", required=False),
-                    "actors": [(s, "lead") for s in lead] + [(s, "partner") for s in partners],
-                    "tags": tag_slugs,
-                    "articles": articles,
-                    "related": [n for n in related if n in self.numbers and n != number],
-                    "statuses": self.measure_statuses(rec),
-                    "note": check.string(rec, "note"),
-                }
-            )
-        return measures
-
     def measure_statuses(self, rec: Record) -> list[dict[str, Any]]:
         check = self.check
         result = []
@@ -422,7 +199,7 @@ class DatasetCheck:
             )
             if rec.get("government") not in self.gov_recs:
                 check.error(rec, f"unknown government {rec.get('government')!r}")
-            if rec.get("actor") is not None and rec["actor"] not in self.actor_recs:
+            if rec.get("actor") is not None and rec["actor"] not in self.rules.actors:
                 check.error(rec, f"unknown actor {rec['actor']!r}")
             if rec.get("measure") is not None and rec["measure"] not in self.numbers:
                 check.error(rec, f"unknown measure {rec['measure']!r}")

@@ -27,6 +27,11 @@ class Record(dict):
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
+    def at(self, key: str) -> str:
+        """Where a key of the record is, as the intake's plain rows ask it (``plans.intake``):
+        the record's own line."""
+        return self.where
+
 
 @dataclass
 class Problem:

@@ -8,10 +8,12 @@ overwritten unseen.
 Writes are set-based, so that a workbook of 10,000 measures applies in seconds and the number of
 statements does not grow with the number of rows (only the batches of the bulk statements do):
 
-- plan, actors, tags and sections (tens of rows) through django-simple-history's
-  ``bulk_create_with_history`` and ``bulk_history_create``;
+- plan, actors, tags and sections (tens of rows) through django-simple-history's own bulk API,
+  ``bulk_create_with_history`` and ``bulk_update_with_history``;
 - measures, their responsible actors and links, and the history of each, through ``bulk.py``
-  (one ``executemany`` per statement), which writes the same historical records.
+  (one ``executemany`` or COPY per statement), which writes the same historical records as
+  simple-history's ``bulk_history_create`` (``tests/test_bulk_history.py`` compares them) and,
+  for deletions, which that API has no form for, the record a ``delete()`` writes.
 
 Every created, changed or deleted row gets one historical record with the importing user and the
 change reason ``documents.import.plan``, as a save or delete would write it. A measure's record
@@ -29,7 +31,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from planwatch.actors.models import Actor, Government
 from planwatch.core.models import DataVersion
@@ -127,7 +129,8 @@ class BulkWriter:
     # -- writes with history ----------------------------------------------------------------
 
     def update(self, model: type[models.Model], objs: list[models.Model], fields: set[str]) -> None:
-        """What simple-history's ``bulk_update_with_history`` does, with a faster UPDATE."""
+        """What simple-history's ``bulk_update_with_history`` does, with a faster UPDATE (Django's
+        ``bulk_update`` builds a CASE per row and field: seconds for thousands of rows)."""
         if objs:
             bulk.update(model, objs, fields)
             self.history(model, objs, "~")
@@ -173,7 +176,17 @@ class BulkWriter:
                 default_date=self.now,
             )
             self.summary.created[_name(model)] += len(new)
-        self.update(model, changed, fields)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                model,
+                sorted(bulk.with_originals(model, fields)),
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=CHANGE_REASON,
+                default_date=self.now,
+            )
+            self.summary.updated[_name(model)] += len(changed)
         self.step(len(rows))
         return result
 

@@ -53,11 +53,36 @@ class Row:
     number: int
     values: dict[str, Any]
     raw: dict[str, Any]
+    letters: dict[str, str] | None = None  # column → its letter in a workbook; None in a CSV file
+
+    def cell(self, column: str) -> str:
+        """Where a column of this row is: ``measures!L3`` in a workbook (the sheet's name quoted
+        as spreadsheet programs quote it when it needs it), ``measures.csv:3`` in a CSV file,
+        whose rows are lines."""
+        return cell_name(self.label, self.number, column, self.letters)
+
+    at = cell  # as every source of the intake's plain rows answers (``plans.intake``)
 
     def error(self, errors: list[RowError], column: str, message: str) -> None:
         errors.append(
-            RowError(self.label, self.number, column, display(self.raw.get(column)), message)
+            RowError(
+                self.label,
+                self.number,
+                column,
+                display(self.raw.get(column)),
+                message,
+                self.cell(column),
+            )
         )
+
+
+def cell_name(label: str, number: int, column: str, letters: dict[str, str] | None) -> str:
+    if letters is None:
+        return f"{label}:{number}"
+    quoted = label.replace("'", "''")
+    sheet = label if re.fullmatch(r"[A-Za-z0-9_]+", label) else f"'{quoted}'"
+    letter = letters.get(column, column if re.fullmatch(r"[A-Z]{1,3}", column) else "")
+    return f"{sheet}!{letter}{number}" if letter else f"{sheet}!{number}:{number}"
 
 
 def sheet_tables(tables: list[Table], errors: list[RowError]) -> dict[str, Table]:
@@ -138,7 +163,8 @@ def read_rows(sheet: Sheet, table: Table, errors: list[RowError]) -> list[Row] |
     before = len(errors)
 
     def sheet_error(column: str, value: Any, message: str) -> None:
-        errors.append(RowError(table.name, 1, column, display(value), message))
+        where = cell_name(table.name, 1, column, None if table.is_csv else {})
+        errors.append(RowError(table.name, 1, column, display(value), message, where))
 
     for index, value in enumerate(table.header):
         if value is None:
@@ -171,24 +197,31 @@ def read_rows(sheet: Sheet, table: Table, errors: list[RowError]) -> list[Row] |
         return None
 
     named = {index for index in positions.values()}
+    letters = (
+        None
+        if table.is_csv
+        else {name: get_column_letter(index + 1) for name, index in positions.items()}
+    )
     rows = []
     for number, values in table.rows:
         for index, value in enumerate(values):
             if value is not None and index not in named:
+                letter = get_column_letter(index + 1)
                 errors.append(
                     RowError(
                         table.name,
                         number,
-                        get_column_letter(index + 1),
+                        letter,
                         display(value),
                         _("A value in a column without a name; remove it or name the column."),
+                        cell_name(table.name, number, letter, None if table.is_csv else {}),
                     )
                 )
         raw = {
             name: values[index] if index < len(values) else None
             for name, index in positions.items()
         }
-        row = Row(sheet, table.name, number, {}, raw)
+        row = Row(sheet, table.name, number, {}, raw, letters)
         for column in sheet.columns:
             value = convert(raw[column.name], column, table.is_csv, row, errors)
             if value is not INVALID:

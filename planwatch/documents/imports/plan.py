@@ -9,6 +9,7 @@ Rows are never deleted: a measure, section, actor or tag missing from the workbo
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor
 from planwatch.datasets.reader import LANGUAGES
-from planwatch.plans.models import MeasureActor, Plan, Section, Tag
+from planwatch.plans.intake import (
+    ActorRow,
+    Known,
+    MeasureRow,
+    PlanRow,
+    PlanRules,
+    SectionRow,
+    TagRow,
+)
+from planwatch.plans.models import Section
 
 from .files import Progress
 from .parsing import Row, read_file, read_rows, sheet_tables
@@ -108,6 +118,10 @@ def fingerprint(planned: list["Planned"]) -> str:
 
 
 class PlanCheck:
+    """The workbook door of the intake: each sheet's rows become the plain rows of
+    ``plans.intake``, checked by :class:`PlanRules` against the database overlaid by the
+    workbook; what each row would change is planned here."""
+
     def __init__(self, data: PlanData, progress: Progress | None = None):
         self.data = data
         self.db = Database(data.plan_slug)
@@ -115,6 +129,19 @@ class PlanCheck:
         self.planned: list[Planned] = []
         self.progress = progress
         self.total = sum(len(rows) for rows in data.rows.values())
+        self.rules = PlanRules(
+            Known(
+                actors=self.db.actors,
+                governments=self.db.governments,
+                tags={slug: tag.kind for slug, tag in self.db.tags.items()},
+                articles=self.db.articles,
+                section_parents={
+                    code: (s.parent.code if s.parent_id else None)
+                    for code, s in self.db.sections.items()
+                },
+                section_pillars={code: s.pillar for code, s in self.db.sections.items()},
+            )
+        )
 
     def rows(self, sheet: str) -> list[Row]:
         return self.data.rows.get(sheet, [])
@@ -122,25 +149,17 @@ class PlanCheck:
     def error(self, row: Row, column: str, message: str) -> None:
         row.error(self.errors, column, message)
 
-    def unique(self, sheet: str, column: str, what: str) -> list[Row]:
-        """The rows with a key, each key once; a repeated key is an error on the later row."""
-        seen: dict[Any, Row] = {}
+    def keyed(self, sheet: str, column: str, what: str, plain: Callable[[Row], Any]) -> list[Any]:
+        """The sheet's rows as plain rows, each key once: a missing key is an error here, a
+        repeated one the rules' (``PlanRules.unique``)."""
+        rows = []
         for row in self.rows(sheet):
-            key = row.values.get(column)
-            if key is None:
+            if row.values.get(column) is None:
                 if column in row.values:
                     self.error(row, column, _("The %(what)s is missing.") % {"what": what})
                 continue
-            if key in seen:
-                self.error(
-                    row,
-                    column,
-                    _("%(what)s %(key)s is already on row %(row)s.")
-                    % {"what": what.capitalize(), "key": key, "row": seen[key].number},
-                )
-                continue
-            seen[key] = row
-        return list(seen.values())
+            rows.append(plain(row))
+        return self.rules.unique(rows, column, what.capitalize())
 
     def needs_text(self, row: Row, field_name: str) -> None:
         columns = [f"{field_name}_{lang}" for lang in LANGUAGES]
@@ -191,6 +210,8 @@ class PlanCheck:
                         % {"slug": self.data.plan_slug},
                     )
                 )
+            else:
+                self.rules.numbering = self.db.plan
             return
         row = rows[0]
         values = row.values
@@ -209,112 +230,95 @@ class PlanCheck:
         for column in ("start", "end"):
             if column in values and values[column] is None:
                 self.error(row, column, _("A date is needed here."))
-        if values.get("start") and values.get("end") and values["end"] < values["start"]:
-            self.error(row, "end", _("The plan ends before it starts."))
-        statuses = values.get("statuses") or ()
-        for message in Plan(statuses=list(statuses)).status_problems():
-            self.error(row, "statuses", message)
-        coordinator = values.get("coordinator")
-        if coordinator and coordinator not in self.actor_slugs:
-            self.error(row, "coordinator", _("Unknown actor %(slug)r.") % {"slug": coordinator})
+        statuses = tuple(values.get("statuses") or ())
         wanted = {
             **values,
             "slug": self.data.plan_slug,
             "declared_measures": values.get("declared_measures") or 0,
-            "statuses": tuple(statuses),
+            "statuses": statuses,
         }
+        self.rules.plan(
+            PlanRow(
+                row,
+                self.data.plan_slug,
+                statuses,
+                wanted["declared_measures"],
+                values.get("coordinator"),
+                values.get("start"),
+                values.get("end"),
+            )
+        )
         self.plan_row(row, self.db.plan, self.data.plan_slug, wanted)
 
     def check_actors(self) -> None:
-        for row in self.unique(ACTORS.name, "slug", _("actor")):
-            values = row.values
+        rows = self.keyed(
+            ACTORS.name,
+            "slug",
+            _("actor"),
+            lambda r: ActorRow(
+                r, r.values["slug"], r.values.get("kind"), r.values.get("government")
+            ),
+        )
+        self.rules.actors_known(rows)
+        for actor in rows:
+            row = actor.source
             self.needs_text(row, "name")
-            kind = values.get("kind") or Actor.Kind.OTHER
-            if kind not in Actor.Kind.values:
-                self.error(
-                    row,
-                    "kind",
-                    _("Unknown kind; known: %(known)s.") % {"known": ", ".join(Actor.Kind.values)},
-                )
-            government = values.get("government")
-            if government and government not in self.db.governments:
-                self.error(
-                    row,
-                    "government",
-                    _("Unknown government; known: %(known)s.")
-                    % {"known": ", ".join(sorted(self.db.governments))},
-                )
-            slug = values["slug"]
-            self.plan_row(row, self.db.actors.get(slug), slug, {**values, "kind": kind})
+            self.rules.actor(actor)
+            kind = actor.kind or Actor.Kind.OTHER
+            self.plan_row(
+                row, self.db.actors.get(actor.slug), actor.slug, {**row.values, "kind": kind}
+            )
 
     def check_tags(self) -> None:
-        for row in self.unique(TAGS.name, "slug", _("tag")):
-            values = row.values
+        rows = self.keyed(
+            TAGS.name, "slug", _("tag"), lambda r: TagRow(r, r.values["slug"], r.values.get("kind"))
+        )
+        for tag in rows:
+            row = tag.source
             self.needs_text(row, "name")
-            if "kind" in values and values["kind"] not in Tag.Kind.values:
-                self.error(
-                    row,
-                    "kind",
-                    _("The kind is 'form' (form of violence) or 'group' (target group)."),
-                )
-            self.plan_row(row, self.db.tags.get(values["slug"]), values["slug"], values)
+            if "kind" in row.values:  # else the cell's own error says what is wrong
+                self.rules.tag(tag)
+            else:
+                self.rules.tags[tag.slug] = None
+            self.plan_row(row, self.db.tags.get(tag.slug), tag.slug, row.values)
 
     def check_sections(self) -> None:
-        rows = self.unique(SECTIONS.name, "code", _("section"))
-        sheet = {row.values["code"]: row for row in rows}
-        # Code → parent code as it will be: the database, overlaid by the workbook.
-        parents = {
-            code: (s.parent.code if s.parent_id else None) for code, s in self.db.sections.items()
-        }
-        parents.update({code: row.values.get("parent") for code, row in sheet.items()})
-
-        pillars = {code: s.pillar for code, s in self.db.sections.items()}
-        pillars.update({code: row.values.get("pillar") for code, row in sheet.items()})
-
-        def root(code: str) -> str | None:
-            return Section.root_of(code, parents)
-
-        def pillar_of(code: str) -> int | None:
-            return Section.pillar_of(code, parents, pillars)
-
+        rows = self.keyed(
+            SECTIONS.name,
+            "code",
+            _("section"),
+            lambda r: SectionRow(
+                r,
+                r.values["code"],
+                r.values.get("parent"),
+                r.values.get("pillar"),
+                "pillar" in r.values,
+            ),
+        )
+        sheet = {section.code: section.source for section in rows}
+        pillars = self.rules.sections(rows)
         orders = [s.order for s in self.db.sections.values()]
-        orders += [r.values["order"] for r in rows if r.values.get("order") is not None]
+        orders += [r.values["order"] for r in sheet.values() if r.values.get("order") is not None]
         next_order = max(orders, default=0) + 1
         for code, row in sheet.items():
-            values = row.values
             self.needs_text(row, "title")
-            parent = values.get("parent")
-            pillar = pillar_of(code)
-            if parent is None:
-                if "pillar" in values and values["pillar"] is None:
-                    self.error(
-                        row,
-                        "pillar",
-                        _("A pillar (a section without parent) needs its pillar number."),
-                    )
-            elif problem := Section.parent_problem(code, parents):
-                self.error(row, "parent", problem)
-            elif values.get("pillar") not in (None, pillar) and pillar is not None:
-                self.error(
-                    row,
-                    "pillar",
-                    _("Its pillar %(parent)s has pillar number %(pillar)s.")
-                    % {"parent": root(code), "pillar": pillar},
-                )
             existing = self.db.sections.get(code)
-            order = values.get("order")
+            order = row.values.get("order")
             if order is None:
                 if existing is not None:
                     order = existing.order
                 else:
                     order, next_order = next_order, next_order + 1
-            self.plan_row(row, existing, code, {**values, "pillar": pillar, "order": order})
+            wanted = {**row.values, "pillar": pillars[code], "order": order}
+            self.plan_row(row, existing, code, wanted)
+        parents, all_pillars = self.rules.parents, self.rules.pillars
         for code, section in self.db.sections.items():
-            if code in sheet or root(code) not in sheet:
+            root = Section.root_of(code, parents)
+            if code in sheet or root not in sheet:
                 continue
-            if pillar_of(code) not in (None, section.pillar):
+            if Section.pillar_of(code, parents, all_pillars) not in (None, section.pillar):
                 self.error(
-                    sheet[root(code)],
+                    sheet[root],
                     "pillar",
                     _(
                         "Section %(code)s, which is not in this file, belongs to this pillar "
@@ -322,69 +326,46 @@ class PlanCheck:
                     )
                     % {"code": code, "pillar": section.pillar},
                 )
-        self.section_codes = set(parents)
 
     def check_measures(self) -> None:
-        declared = self.db.plan.declared_measures if self.db.plan else 0
-        plan_rows = [p for p in self.planned if p.row.sheet is PLAN]
-        if plan_rows:
-            declared = plan_rows[0].wanted["declared_measures"]
-        tag_kinds = {slug: tag.kind for slug, tag in self.db.tags.items()}
-        tag_kinds.update(
-            {
-                r.values["slug"]: r.values.get("kind")
-                for r in self.rows(TAGS.name)
-                if r.values.get("slug")
-            }
-        )
-        numbering = Plan(declared_measures=declared)  # once: a model instance costs time
-        for row in self.unique(MEASURES.name, "number", _("measure")):
-            values = row.values
-            number = values["number"]
-            if problem := numbering.number_problem(number):
-                self.error(row, "number", problem)
-            section = values.get("section")
-            if "section" in values:
-                if section is None:
-                    self.error(row, "section", _("Every measure belongs to a section."))
-                elif section not in self.section_codes:
-                    self.error(row, "section", _("Unknown section %(code)r.") % {"code": section})
+        rows = self.keyed(MEASURES.name, "number", _("measure"), self.measure_row)
+        for measure in rows:
+            row, values = measure.source, measure.source.values
+            self.rules.measure(measure)
             self.needs_text(row, "title")
-            lead, partners = values.get("lead") or (), values.get("partners") or ()
-            for column, message in MeasureActor.problems(
-                list(lead), list(partners), self.actor_slugs
-            ):
-                self.error(row, column, message)
-            for kind, column in Tag.COLUMNS.items():
-                for slug in values.get(column) or ():
-                    if problem := Tag.kind_problem(slug, kind, tag_kinds):
-                        self.error(row, column, problem)
-            for code in values.get("articles") or ():
-                if code not in self.db.articles:
-                    self.error(
-                        row,
-                        "articles",
-                        _("Unknown Istanbul Convention article %(code)r.") % {"code": code},
-                    )
             wanted = {
                 **values,
-                "lead": tuple(lead),
-                "partners": tuple(partners),
-                "forms": tuple(sorted(set(values.get("forms") or ()))),
-                "groups": tuple(sorted(set(values.get("groups") or ()))),
-                "articles": tuple(sorted(set(values.get("articles") or ()), key=article_order)),
+                "lead": measure.lead,
+                "partners": measure.partners,
+                "forms": tuple(sorted(set(measure.forms))),
+                "groups": tuple(sorted(set(measure.groups))),
+                "articles": tuple(sorted(set(measure.articles), key=article_order)),
             }
+            number = measure.number
             self.plan_row(row, self.db.measures.get(number), number, wanted)
 
+    @staticmethod
+    def measure_row(row: Row) -> MeasureRow:
+        values = row.values
+        return MeasureRow(
+            row,
+            values["number"],
+            values.get("section", ""),  # a section that could not be read: its own error
+            tuple(values.get("lead") or ()),
+            tuple(values.get("partners") or ()),
+            tuple(values.get("forms") or ()),
+            tuple(values.get("groups") or ()),
+            tuple(values.get("articles") or ()),
+        )
+
     def run(self) -> None:
-        self.actor_slugs = set(self.db.actors) | {
-            r.values["slug"] for r in self.rows(ACTORS.name) if r.values.get("slug")
-        }
         self.check_actors()
         self.check_plan_sheet()
         self.check_tags()
         self.check_sections()
         self.check_measures()
+        for finding in self.rules.findings:
+            self.error(finding.source, finding.column, finding.message)
         order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
         self.planned.sort(key=lambda p: (order[p.row.sheet.name], p.row.number))
 

@@ -28,8 +28,20 @@ class RowError:
     column: str
     value: str
     message: str
+    # Where, as the file's own program names it: "measures!L3" in a workbook, "measures.csv:3"
+    # in a CSV file; empty for an error about the whole file or a sheet.
+    cell: str = ""
+
+    @property
+    def where(self) -> str:
+        """``measures!L3 (lead)``: the cell, and the column's name to read it by."""
+        named = self.column and not self.cell.endswith(f"!{self.column}{self.row}")
+        return f"{self.cell} ({self.column})" if named else self.cell
 
     def __str__(self) -> str:
+        value = f" [{self.value}]" if self.value else ""
+        if self.cell:
+            return f"{self.where}{value}: {self.message}"
         where = " ".join(
             part
             for part in (
@@ -39,7 +51,6 @@ class RowError:
             )
             if part
         )
-        value = f" [{self.value}]" if self.value else ""
         return f"{where}{value}: {self.message}" if where else f"{self.message}{value}"
 
 

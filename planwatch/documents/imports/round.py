@@ -209,7 +209,9 @@ class RoundCheck:
 
     def error(self, row: Row, column: str, message: str, value: Any = None) -> None:
         shown = display(row.raw.get(column)) if value is None else display(value)
-        self.errors.append(RowError(row.label, row.number, column, shown, message))
+        self.errors.append(
+            RowError(row.label, row.number, column, shown, message, row.cell(column))
+        )
 
     def run(self, rows: list[Row], budget_rows: list[Row] | None) -> None:
         matched: dict[tuple, tuple[Row, Contribution]] = {}

@@ -218,9 +218,9 @@ class Command(BaseCommand):
             where = ", ".join(
                 part
                 for part in (
-                    error.sheet,
-                    f"row {error.row}" if error.row else "",
-                    f"column {error.column}" if error.column else "",
+                    error.where if error.cell else error.sheet,
+                    f"row {error.row}" if error.row and not error.cell else "",
+                    f"column {error.column}" if error.column and not error.cell else "",
                     f"value {error.value!r}" if error.value else "",
                 )
                 if part
