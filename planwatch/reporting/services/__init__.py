@@ -8,7 +8,8 @@ yet is read as version 0 (rows start at 1): creating it is part of the same chec
 saves exactly one wins.
 
 The operations live in one module per subject (``base``: conflicts, events and the optimistic
-writes; ``rounds``; ``contributions``; ``review``; ``statuses``; ``assessments``); this package
+writes; ``rounds``; ``contributions``; ``review``; ``statuses``; ``assessments``;
+``milestones``); this package
 re-exports every name, so callers import from ``planwatch.reporting.services``.
 """
 
@@ -23,6 +24,13 @@ from .contributions import (
     format_evidence,
     parse_evidence,
     save_contribution,
+)
+from .milestones import (
+    MilestoneInput,
+    apply_milestone_updates,
+    check_milestones,
+    rebaseline_milestone,
+    save_milestone_updates,
 )
 from .review import _check_review, return_contribution, validate_contribution, withdraw_contribution
 from .rounds import (
@@ -42,6 +50,7 @@ __all__ = [
     "ActorGap",
     "BudgetInput",
     "Conflict",
+    "MilestoneInput",
     "ContributionInput",
     "PublicationCheck",
     "_bump",
@@ -51,7 +60,9 @@ __all__ = [
     "_create_or_bump",
     "_require",
     "_translations",
+    "apply_milestone_updates",
     "check_contribution",
+    "check_milestones",
     "close_round",
     "correct_status",
     "create_round",
@@ -63,11 +74,13 @@ __all__ = [
     "proposed_status_for",
     "publication_check",
     "publish_round",
+    "rebaseline_milestone",
     "record",
     "reopen_for_actor",
     "return_contribution",
     "save_assessment",
     "save_contribution",
+    "save_milestone_updates",
     "validate_contribution",
     "withdraw_contribution",
 ]

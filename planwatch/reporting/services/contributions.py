@@ -18,6 +18,7 @@ from planwatch.lib.i18n import languages
 from .. import permissions
 from ..models import BudgetLine, Contribution, EvidenceLink
 from .base import _bump, _require, _translations, record
+from .milestones import MilestoneInput, check_milestones, milestone_snapshot, save_milestone_updates
 
 
 @dataclass
@@ -34,6 +35,8 @@ class ContributionInput:
     narrative: dict[str, str]
     evidence: list[tuple[str, str]] = field(default_factory=list)  # (url, label)
     budget: list[BudgetInput] = field(default_factory=list)
+    # Proposed milestone dates; None leaves the contribution's proposals as they are.
+    milestones: list[MilestoneInput] | None = None
 
     @classmethod
     def of(cls, contribution: Contribution) -> "ContributionInput":
@@ -128,6 +131,8 @@ def check_contribution(
             errors.setdefault("evidence", []).append(
                 _("“%(url)s” is not a web address (http or https).") % {"url": url}
             )
+    if data.milestones:
+        check_milestones(contribution, data.milestones, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -182,6 +187,8 @@ def save_contribution(
             )
             for line in data.budget
         )
+        if data.milestones is not None:
+            save_milestone_updates(contribution, data.milestones)
         after = _contribution_snapshot(contribution)
         record(
             "reporting.contribution.submitted" if submit else "reporting.contribution.saved",
@@ -196,7 +203,11 @@ def save_contribution(
 
 
 def _contribution_snapshot(contribution: Contribution) -> dict[str, Any]:
-    return {"state": contribution.state, **ContributionInput.of(contribution).plain()}
+    return {
+        "state": contribution.state,
+        **ContributionInput.of(contribution).plain(),
+        "milestones": milestone_snapshot(contribution),
+    }
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

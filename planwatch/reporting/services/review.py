@@ -11,6 +11,7 @@ from planwatch.accounts.models import User
 from .. import permissions
 from ..models import Contribution
 from .base import Conflict, _bump, _require, record
+from .milestones import apply_milestone_updates
 
 
 def _check_review(contribution: Contribution, user: User, version: int) -> None:
@@ -59,6 +60,7 @@ def validate_contribution(contribution: Contribution, *, user: User, version: in
             state=Contribution.State.VALIDATED,
             review_comment="",
         )
+        apply_milestone_updates(contribution, user=user)
         record(
             "reporting.contribution.validated",
             user=user,

@@ -1,0 +1,14 @@
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as track_history
+
+from .models import Milestone, MilestoneUpdate, Rebaselining
+
+
+@register(Milestone)
+class MilestoneTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+# History is registered after translation so the historical tables get every language column.
+for model in (Milestone, MilestoneUpdate, Rebaselining):
+    track_history(model)

@@ -1,0 +1,200 @@
+"""Milestones: slippage computed from dates, the states, the medians, who may propose and
+validate new dates, refused dates and the public, logged re-baselining."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from planwatch.milestones.models import Milestone
+from planwatch.milestones.slippage import (
+    DONE,
+    DONE_LATE,
+    ON_TIME,
+    SLIPPED,
+    milestone_summary,
+    slippage_days,
+    state_of,
+)
+from planwatch.reporting import services
+from planwatch.reporting.models import Event
+from planwatch.reporting.services import ContributionInput, MilestoneInput
+
+from .factories import make_milestones, make_plan, make_user
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "baseline, forecast, completed, days, state",
+    [
+        (D(2024, 1, 1), None, None, 0, ON_TIME),
+        (D(2024, 1, 1), D(2023, 12, 1), None, -31, ON_TIME),
+        (D(2024, 1, 1), D(2024, 1, 1), None, 0, ON_TIME),
+        (D(2024, 1, 1), D(2024, 3, 1), None, 60, SLIPPED),
+        (D(2024, 1, 1), D(2024, 3, 1), D(2024, 1, 2), 1, DONE_LATE),
+        (D(2024, 1, 1), D(2025, 3, 1), D(2023, 12, 31), -1, DONE),
+        (D(2024, 1, 1), None, D(2024, 1, 1), 0, DONE),
+    ],
+)
+def test_slippage_and_state(baseline, forecast, completed, days, state):
+    assert slippage_days(baseline, forecast, completed) == days
+    assert state_of(baseline, forecast, completed) == state
+
+
+def test_summary_counts_most_slipped_and_medians(db):
+    plan = make_plan(measures=8, pillars=2)
+    made = make_milestones(plan)
+    summary = milestone_summary(plan)
+    assert summary.counts == {ON_TIME: 2, SLIPPED: 1, DONE_LATE: 1, DONE: 1}
+    assert summary.total == 5
+    # The re-baselined one is on time against its new baseline.
+    assert [d.milestone for d in summary.most_slipped] == [made["slipped"], made["done_late"]]
+    assert summary.most_slipped[0].slippage == 181
+    assert summary.measures[made["done"].measure_id] == 30  # the worst of the measure
+    by_pillar = {g.label: g for g in summary.pillars}
+    assert sum(g.count for g in by_pillar.values()) == 5
+    slippages = sorted(s for g in by_pillar.values() for s in g.slippages)
+    assert slippages == [-29, -16, 0, 30, 181]
+    for group in summary.pillars + summary.actors:
+        values = sorted(group.slippages)
+        middle = len(values) // 2
+        expected = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        assert group.median == expected
+    assert made["rebaselined"].rebaselinings.get().reason
+
+
+@pytest.fixture
+def round_(nap, coordinator):
+    round_ = services.create_round(
+        nap,
+        user=coordinator,
+        slug="2025",
+        name={"en": "Round 2025"},
+        start=D(2025, 1, 1),
+        end=D(2025, 12, 31),
+        deadline=None,
+    )
+    services.open_round(round_, user=coordinator)
+    return round_
+
+
+@pytest.fixture
+def item(round_, focal_a):
+    return round_.contributions.filter(actor__slug="fod-justitie").order_by("measure__number")[0]
+
+
+@pytest.fixture
+def milestone(item):
+    return Milestone.objects.create(
+        measure=item.measure, key="law", description_en="Law in force", baseline=D(2025, 1, 1)
+    )
+
+
+def filled(*updates) -> ContributionInput:
+    return ContributionInput("in_progress", {"en": "Work."}, milestones=list(updates))
+
+
+def test_focal_point_proposes_coordinator_validates(item, milestone, focal_a, coordinator):
+    moved = MilestoneInput(milestone.pk, D(2025, 9, 1), None, "Parliament's agenda")
+    services.save_contribution(item, filled(moved), user=focal_a, version=0, submit=True)
+    milestone.refresh_from_db()
+    assert milestone.forecast is None  # not public before validation
+    update = item.milestone_updates.get()
+    assert (update.forecast, update.applied) == (D(2025, 9, 1), False)
+    saved = Event.objects.filter(action="reporting.contribution.submitted").latest("pk")
+    assert saved.data["milestones"][1] == [f"{milestone.pk} 2025-09-01 - Parliament's agenda"]
+    item.refresh_from_db()
+    services.validate_contribution(item, user=coordinator, version=item.version)
+    milestone.refresh_from_db()
+    assert (milestone.forecast, milestone.forecast_reason) == (D(2025, 9, 1), "Parliament's agenda")
+    event = Event.objects.get(action="milestones.milestone.updated")
+    assert event.data["forecast"] == ["", "2025-09-01"]
+    assert milestone_summary(item.round.plan).counts[SLIPPED] >= 1
+
+
+def test_others_may_not_propose_or_rebaseline(item, milestone, focal_b, focal_a):
+    moved = MilestoneInput(milestone.pk, D(2025, 9, 1), None, "Why")
+    with pytest.raises(PermissionDenied):
+        services.save_contribution(item, filled(moved), user=focal_b, version=0)
+    with pytest.raises(PermissionDenied):
+        services.rebaseline_milestone(milestone, user=focal_a, baseline=D(2026, 1, 1), reason="x")
+    assert not item.milestone_updates.exists()
+
+
+def test_a_focal_point_may_not_validate(item, milestone, focal_a):
+    moved = MilestoneInput(milestone.pk, D(2025, 9, 1), None, "Why")
+    services.save_contribution(item, filled(moved), user=focal_a, version=0, submit=True)
+    item.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.validate_contribution(item, user=focal_a, version=item.version)
+    milestone.refresh_from_db()
+    assert milestone.forecast is None
+
+
+@pytest.mark.parametrize(
+    "update, message",
+    [
+        (MilestoneInput(0, D(2025, 9, 1), None, "x"), "does not belong"),
+        (MilestoneInput(None, D(1789, 7, 14), None, "x"), "between 1990 and 2100"),
+        (MilestoneInput(None, None, D(2099, 1, 1), ""), "cannot be in the future"),
+        (MilestoneInput(None, D(2025, 9, 1), None, " "), "say why the forecast moves"),
+    ],
+)
+def test_bad_dates_are_refused_with_a_message(english, item, milestone, focal_a, update, message):
+    update.milestone_id = update.milestone_id if update.milestone_id == 0 else milestone.pk
+    with pytest.raises(ValidationError) as error:
+        services.save_contribution(item, filled(update), user=focal_a, version=0)
+    assert message in " ".join(error.value.message_dict["milestones"])
+    item.refresh_from_db()
+    assert item.state == "todo" and not item.milestone_updates.exists()
+
+
+def test_another_measures_milestone_is_refused(english, item, focal_a, nap):
+    other = Milestone.objects.create(
+        measure=nap.measures.exclude(pk=item.measure_id).first(),
+        key="x",
+        description_en="Elsewhere",
+        baseline=D(2025, 1, 1),
+    )
+    with pytest.raises(ValidationError):
+        services.save_contribution(
+            item,
+            filled(MilestoneInput(other.pk, D(2025, 2, 1), None, "x")),
+            user=focal_a,
+            version=0,
+        )
+
+
+def test_rebaselining_is_logged_and_needs_a_reason(english, milestone, coordinator):
+    with pytest.raises(ValidationError):
+        services.rebaseline_milestone(
+            milestone, user=coordinator, baseline=D(2026, 1, 1), reason=" "
+        )
+    change = services.rebaseline_milestone(
+        milestone, user=coordinator, baseline=D(2026, 1, 1), reason="New law needed."
+    )
+    milestone.refresh_from_db()
+    assert milestone.baseline == D(2026, 1, 1)
+    assert (change.old_baseline, change.reason) == (D(2025, 1, 1), "New law needed.")
+    event = Event.objects.get(action="milestones.milestone.rebaselined")
+    assert event.reason == "New law needed."
+    assert event.data["baseline"] == ["2025-01-01", "2026-01-01"]
+
+
+def test_summary_as_of_a_round(item, milestone, focal_a, coordinator, round_):
+    moved = MilestoneInput(milestone.pk, D(2025, 9, 1), None, "Later")
+    services.save_contribution(item, filled(moved), user=focal_a, version=0, submit=True)
+    item.refresh_from_db()
+    services.validate_contribution(item, user=coordinator, version=item.version)
+    now = milestone_summary(round_.plan, round=round_)
+    assert now.measures[milestone.measure_id] == 243
+    earlier = round_.plan.rounds.exclude(pk=round_.pk).order_by("end").first()
+    if earlier is not None:
+        assert milestone_summary(round_.plan, round=earlier).measures[milestone.measure_id] == 0
+
+
+def test_a_user_without_role_cannot_rebaseline(db, milestone):
+    stranger = make_user()
+    with pytest.raises(PermissionDenied):
+        services.rebaseline_milestone(milestone, user=stranger, baseline=D(2026, 1, 1), reason="x")
