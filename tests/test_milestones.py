@@ -198,3 +198,37 @@ def test_a_user_without_role_cannot_rebaseline(db, milestone):
     stranger = make_user()
     with pytest.raises(PermissionDenied):
         services.rebaseline_milestone(milestone, user=stranger, baseline=D(2026, 1, 1), reason="x")
+
+
+def test_contribution_form_and_review_page(client, item, milestone, focal_a, coordinator):
+    client.force_login(focal_a)
+    url = f"/en/work/contributions/{item.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "milestones-0-forecast" in page.content.decode()
+    post = {
+        "version": 0,
+        "proposed_status": "in_progress",
+        "narrative_nl": "Gedaan.",
+        "evidence": "",
+        "budget-TOTAL_FORMS": 0,
+        "budget-INITIAL_FORMS": 0,
+        "milestones-TOTAL_FORMS": 1,
+        "milestones-INITIAL_FORMS": 1,
+        "milestones-0-milestone": milestone.pk,
+        "milestones-0-forecast": "2025-06-30",
+        "milestones-0-completed": "",
+        "milestones-0-reason": "",
+        "submit": "1",
+    }
+    refused = client.post(url, post)
+    assert refused.status_code == 200 and not item.milestone_updates.exists()
+    assert "2025" in refused.content.decode()
+    post["milestones-0-forecast"] = "31/13/2025"
+    assert client.post(url, post).status_code == 200
+    post["milestones-0-forecast"] = "30/06/2025"
+    post["milestones-0-reason"] = "Vertraging"
+    assert client.post(url, post).status_code == 302
+    assert item.milestone_updates.get().forecast == D(2025, 6, 30)
+    client.force_login(coordinator)
+    review = client.get(f"/en/work/rounds/{item.round_id}/measures/{item.measure.number}/")
+    assert "Vertraging" in review.content.decode()
