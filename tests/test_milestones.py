@@ -2,6 +2,7 @@
 validate new dates, refused dates and the public, logged re-baselining."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -232,3 +233,17 @@ def test_contribution_form_and_review_page(client, item, milestone, focal_a, coo
     client.force_login(coordinator)
     review = client.get(f"/en/work/rounds/{item.round_id}/measures/{item.measure.number}/")
     assert "Vertraging" in review.content.decode()
+
+
+def test_public_measure_and_plan_pages(client, db):
+    plan = make_plan(measures=8, pillars=2)
+    made = make_milestones(plan)
+    measure = made["slipped"].measure
+    page = client.get(f"/en/plans/{plan.slug}/measures/{measure.number}/").content.decode()
+    assert "<svg" in page and "Milestone slipped" in page and ">181<" in re.sub(r"\s+", "", page)
+    assert "slipped" in page
+    rebased = made["rebaselined"].measure
+    page = client.get(f"/en/plans/{plan.slug}/measures/{rebased.number}/").content.decode()
+    assert "The law was split in two." in page and "re-baselined" in page
+    page = client.get(f"/en/plans/{plan.slug}/").content.decode()
+    assert "Most slipped milestones" in page and "Milestones per actor" in page

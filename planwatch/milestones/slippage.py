@@ -89,8 +89,9 @@ def as_of(milestone: Milestone, round_: Round | None) -> Dates:
     return Dates(milestone, milestone.forecast, milestone.completed, milestone.forecast_reason)
 
 
-def milestones_of(plan: Plan, measure: Measure | None = None):
-    """The plan's (or one measure's) milestones with what slippage needs, in three queries."""
+def milestones_of(plan: Plan, measure: Measure | None = None, *, updates: bool = True):
+    """The plan's (or one measure's) milestones with what slippage needs, in three queries
+    (two without the validated ``updates``, which only a summary as of a round reads)."""
     queryset = (
         Milestone.objects.filter(measure__plan=plan) if measure is None else measure.milestones
     )
@@ -139,6 +140,13 @@ class Summary:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def groupings(self) -> list[tuple[str, str, list[Group]]]:
+        """The per-pillar and per-actor tables: caption, first column's header, groups."""
+        return [
+            (_("Milestones per pillar"), _("Pillar"), self.pillars),
+            (_("Milestones per actor"), _("Actor"), self.actors),
+        ]
+
     def rows(self) -> list[tuple[str, str, int]]:
         return [(state, STATE_LABELS[state], self.counts[state]) for state in STATES]
 
@@ -146,7 +154,7 @@ class Summary:
 def milestone_summary(plan: Plan, round=None) -> Summary:  # noqa: A002 - the brief's name
     """Counts per state, the most slipped milestones, and per pillar and actor the count and
     median slippage; with ``round``, as that round left them."""
-    dates = [as_of(m, round) for m in milestones_of(plan)]
+    dates = [as_of(m, round) for m in milestones_of(plan, updates=round is not None)]
     counts = dict.fromkeys(STATES, 0)
     pillars: dict[int, Group] = {}
     worst: dict[int, int] = {}
