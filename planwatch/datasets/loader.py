@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import translation
 
+from planwatch.milestones import dataset as milestone_data
 from planwatch.plans.models import Plan
 
 from .checks import KNOWN_SECTIONS, Dataset, DatasetCheck, check_dataset
@@ -41,13 +42,18 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
     data, problems = read_folder(Path(folder))
     if problems:
         raise DatasetError(problems)
+    milestones = data.pop("milestones", [])  # milestones.yaml: planwatch.milestones.dataset
     with translation.override("en"):  # the messages, as ``planwatch import plan`` gives them
         dataset = check_dataset(data)
+    if problems := milestone_data.check(milestones, {m["number"] for m in dataset.measures}):
+        raise DatasetError(problems)
     from planwatch.translations.services import record_dataset  # imports import this module
 
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
-        record_dataset(Plan.objects.get(slug=dataset.plan["slug"]))  # where translations came from
+        plan = Plan.objects.get(slug=dataset.plan["slug"])
+        milestone_data.write(plan, milestones)
+        record_dataset(plan)  # where translations came from
         if dry_run:
             transaction.set_rollback(True)
     return summary
