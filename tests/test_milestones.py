@@ -247,3 +247,29 @@ def test_public_measure_and_plan_pages(client, db):
     assert "The law was split in two." in page and "re-baselined" in page
     page = client.get(f"/en/plans/{plan.slug}/").content.decode()
     assert "Most slipped milestones" in page and "Milestones per actor" in page
+
+
+def test_api_and_export_agree(client, db, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    plan = make_plan(measures=8, pillars=2)
+    make_milestones(plan)
+    answer = client.get(f"/api/v1/plans/{plan.slug}/milestones/")
+    assert answer.status_code == 200
+    items = answer.json()
+    items = items.get("results", items) if isinstance(items, dict) else items
+    by_key = {item["key"]: item for item in items}
+    assert by_key["slipped"]["slippage_days"] == 181 and by_key["slipped"]["state"] == SLIPPED
+    assert by_key["rebaselined"]["rebaselined"] and by_key["rebaselined"]["rebaselinings"]
+    out = tmp_path / "m.json"
+    call_command("export", "milestones", "--plan", plan.slug, "--format", "json", "-o", str(out))
+    rows = json.loads(out.read_text())
+    rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
+    exported = {row["key"]: row for row in rows}
+    for key, item in by_key.items():
+        for column in ("baseline", "forecast", "completed", "slippage_days", "state"):
+            assert exported[key][column] == item[column], (key, column)
+    assert client.get("/api/v1/plans/nobody/milestones/").status_code == 404
+    assert client.get(f"/api/v1/plans/{plan.slug}/milestones/?x=1").status_code == 400
