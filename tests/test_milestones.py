@@ -273,3 +273,49 @@ def test_api_and_export_agree(client, db, tmp_path):
             assert exported[key][column] == item[column], (key, column)
     assert client.get("/api/v1/plans/nobody/milestones/").status_code == 404
     assert client.get(f"/api/v1/plans/{plan.slug}/milestones/?x=1").status_code == 400
+
+
+def test_confidence_with_the_status(english, client, round_, item, coordinator, focal_a):
+    from planwatch.milestones.models import ConfidenceLevel
+    from planwatch.reporting.models import Round
+
+    plan, measure = round_.plan, item.measure
+    with pytest.raises(ValidationError):
+        services.decide_status(
+            round_,
+            measure,
+            user=coordinator,
+            status="in_progress",
+            narrative={},
+            reason="x",
+            confidence=9,
+        )
+    with pytest.raises(PermissionDenied):
+        services.decide_status(
+            round_, measure, user=focal_a, status="in_progress", narrative={}, confidence=2
+        )
+    decided = services.decide_status(
+        round_,
+        measure,
+        user=coordinator,
+        status="not_started",
+        narrative={},
+        reason="x",
+        confidence=2,
+        version=0,
+    )
+    assert decided.confidence == 2
+    again = services.decide_status(
+        round_, measure, user=coordinator, status="not_started", narrative={}, reason="x"
+    )
+    assert again.confidence == 2  # kept when not given
+    ConfidenceLevel.objects.create(plan=plan, level=2, name_en="Fairly sure", criteria_en="Funded.")
+    page = client.get(f"/en/plans/{plan.slug}/confidence/").content.decode()
+    assert "Fairly sure" in page and "Funded." in page and "Very low" in page
+    client.force_login(coordinator)
+    review = client.get(f"/en/work/rounds/{round_.pk}/measures/{measure.number}/")
+    assert 'name="confidence"' in review.content.decode()
+    client.logout()
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
+    page = client.get(f"/en/plans/{plan.slug}/measures/{measure.number}/").content.decode()
+    assert "2. Fairly sure" in page

@@ -381,6 +381,7 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         round_.plan,
         initial={
             "status": current.status if current else proposed,
+            "confidence": current.confidence if current else None,
             "version": current.version if current else 0,
             **(
                 {
@@ -471,6 +472,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     narrative=status_form.narrative(),
                     reason=data["reason"],
                     version=data["version"],
+                    confidence=data["confidence"],
                 )
                 messages.success(request, _("Status saved."))
                 return status_form, correction_form, True, {}

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from planwatch.lib.admin import ContentAdmin, ReadOnlyAdmin
 
-from .models import Milestone, MilestoneUpdate, Rebaselining
+from .models import ConfidenceLevel, Milestone, MilestoneUpdate, Rebaselining
 
 
 @admin.register(Milestone)
@@ -27,3 +27,9 @@ class MilestoneUpdateAdmin(SimpleHistoryAdmin):
 @admin.register(Rebaselining)
 class RebaseliningAdmin(ReadOnlyAdmin):
     list_display = ["milestone", "old_baseline", "new_baseline", "made_on"]
+
+
+@admin.register(ConfidenceLevel)
+class ConfidenceLevelAdmin(ContentAdmin):
+    list_display = ["plan", "level", "name"]
+    list_filter = ["plan"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.plans.models import Measure
+from planwatch.plans.models import Measure, Plan
 from planwatch.reporting.models import Contribution
 
 
@@ -82,3 +82,26 @@ class Rebaselining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.old_baseline} → {self.new_baseline}"
+
+
+class ConfidenceLevel(models.Model):
+    """A plan's name and published criteria for one of the five delivery-confidence levels
+    (1 the highest); a plan without them uses the defaults of ``confidence.py``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="confidence_levels")
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=[(level, str(level)) for level in range(1, 6)]
+    )
+    name = models.CharField(_("name"), max_length=80)
+    criteria = models.TextField(_("criteria"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "level"], name="confidence_level_per_plan")
+        ]
+        verbose_name = _("confidence level")
+        verbose_name_plural = _("confidence levels")
+
+    def __str__(self) -> str:
+        return f"{self.plan.slug} {self.level}: {self.name}"

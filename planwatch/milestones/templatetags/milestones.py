@@ -51,3 +51,14 @@ def plan_milestones(plan, round_=None):
 @register.filter
 def state_class(dates: Dates) -> str:
     return f"milestone-{dates.state}"
+
+
+@register.filter
+def confidence_label(status, plan) -> str:
+    """A status's delivery confidence in words, as its plan names the level."""
+    from ..confidence import levels
+
+    for item in levels(plan):
+        if item.level == status.confidence:
+            return f"{item.level}. {item.name}"
+    return ""

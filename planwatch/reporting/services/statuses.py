@@ -44,9 +44,11 @@ def decide_status(
     narrative: dict[str, str],
     reason: str = "",
     version: int | None = None,
+    confidence: int | None | str = "keep",
 ) -> MeasureStatus:
     """The coordinator sets a measure's status for an open or closed round. Departing from the
-    status Planwatch proposes needs a written reason."""
+    status Planwatch proposes needs a written reason. ``confidence``: the delivery confidence
+    (1 to 5, or None for none given); left as it is by default."""
     _require(permissions.can_manage_rounds(user, round_.plan))
     if round_.state not in (Round.State.OPEN, Round.State.CLOSED):
         raise ValidationError(
@@ -73,6 +75,10 @@ def decide_status(
         "decided_by": user,
         **_translations("narrative", narrative),
     }
+    if confidence != "keep":
+        if confidence is not None and confidence not in range(1, 6):
+            raise ValidationError({"confidence": [_("Choose a confidence level from the list.")]})
+        values["confidence"] = confidence
     with transaction.atomic():
         current, before = _create_or_bump(
             MeasureStatus, {"round": round_, "measure": measure}, version, values
@@ -84,7 +90,15 @@ def decide_status(
             plan=round_.plan,
             round_=round_,
             measure=measure,
-            data={"status": [before.get("status"), status], "proposed": proposed},
+            data={
+                "status": [before.get("status"), status],
+                "proposed": proposed,
+                **(
+                    {"confidence": [before.get("confidence"), values["confidence"]]}
+                    if "confidence" in values
+                    else {}
+                ),
+            },
             reason=values["reason"],
         )
     return current
