@@ -25,7 +25,7 @@ class MilestoneUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rebaselining)
-class RebaseliningAdmin(ReadOnlyAdmin):
+class RebaseliningAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["milestone", "old_baseline", "new_baseline", "made_on"]
 
 
