@@ -319,3 +319,15 @@ def test_confidence_with_the_status(english, client, round_, item, coordinator, 
     Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
     page = client.get(f"/en/plans/{plan.slug}/measures/{measure.number}/").content.decode()
     assert "2. Fairly sure" in page
+
+
+def test_interim_report_has_the_milestones_section(nap):
+    from planwatch.documents.reports.interim import build_interim
+    from planwatch.reporting.models import Round
+
+    round_ = Round.objects.latest_published(nap)
+    doc = build_interim(nap, round_, "fr", D(2024, 1, 1))
+    section = next(s for s in doc.sections if s.anchor == "milestones")
+    assert section.title == "Jalons"
+    counts = dict(section.blocks[0].rows)
+    assert counts["Réalisé"] == str(Milestone.objects.filter(measure__plan=nap).count())

@@ -30,6 +30,7 @@ from .common import (
     split_chart,
     status_label,
 )
+from .milestones import milestones_section
 from .model import Document, Figure, Paragraph, Run, Table
 from .text import (
     citation,
@@ -399,6 +400,8 @@ def build_interim(plan: Plan, round_: Round, lang: str, today: date) -> Document
         *pillar_chapters(plan, round_, measures, lang),
         annex(measures, round_, previous, lang),
     ]
+    if section := milestones_section(plan, round_, lang):
+        doc.sections.insert(-1, section)
     if extra := assessments_annex(round_, lang):
         doc.sections.append(extra)
     return doc
