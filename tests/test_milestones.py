@@ -331,3 +331,17 @@ def test_interim_report_has_the_milestones_section(nap):
     assert section.title == "Jalons"
     counts = dict(section.blocks[0].rows)
     assert counts["Réalisé"] == str(Milestone.objects.filter(measure__plan=nap).count())
+
+
+def test_rebaseline_command(english, milestone, coordinator, focal_a):
+    from django.core.management import CommandError, call_command
+
+    args = ["rebaseline", "--plan", milestone.measure.plan.slug, "--measure"]
+    args += [str(milestone.measure.number), "--key", "law", "--reason", "Split law"]
+    with pytest.raises(CommandError, match="Refused"):
+        call_command(*args, "--baseline", "2026-01-01", "--user", focal_a.email)
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command(*args, "--baseline", "1/1/2026", "--user", coordinator.email)
+    call_command(*args, "--baseline", "2026-01-01", "--user", coordinator.email)
+    milestone.refresh_from_db()
+    assert milestone.baseline == D(2026, 1, 1) and milestone.rebaselinings.count() == 1
