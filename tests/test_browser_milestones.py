@@ -43,9 +43,11 @@ def test_a_moved_forecast_reaches_the_public_timeline(chromium, live_server, liv
     )
 
     context = chromium.new_context(locale="en-GB")
+    context.add_init_script(path=axe_source())
     context.add_cookies([session_cookie(focal, base)])
     page = context.new_page()
     page.goto(f"{base}/en/work/contributions/{item.pk}/")
+    assert serious(page) == []
     page.get_by_label("Status you propose").select_option("in_progress")
     page.locator("textarea[name=narrative_en]").fill("The bill is being drafted.")
     page.get_by_label("Forecast date: Bill tabled in parliament").fill("2025-10-01")
