@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "planwatch.plans",
     "planwatch.reporting",
     "planwatch.indicators",
+    "planwatch.milestones",
     "planwatch.datasets",
     "planwatch.documents",
     "planwatch.backoffice",

@@ -214,3 +214,43 @@ def add_round(
         for number, status in (statuses or {}).items()
     )
     return round_
+
+
+def make_milestones(plan: Plan) -> dict[str, "Milestone"]:  # noqa: F821
+    """One milestone of each kind on the plan's first measures: on time, slipped, re-baselined
+    (by its coordinator, with a reason), done late and done."""
+    from planwatch.milestones.models import Milestone, Rebaselining
+
+    measures = list(plan.measures.order_by("number")[:4])
+
+    def make(measure, key, baseline, forecast=None, completed=None, reason=""):
+        return Milestone.objects.create(
+            measure=measure,
+            key=key,
+            description_en=f"Milestone {key}",
+            description_nl=f"Mijlpaal {key}",
+            baseline=baseline,
+            forecast=forecast,
+            completed=completed,
+            forecast_reason=reason,
+        )
+
+    made = {
+        "on_time": make(measures[0], "on-time", dt.date(2025, 6, 30), dt.date(2025, 6, 1)),
+        "slipped": make(
+            measures[1], "slipped", dt.date(2023, 1, 1), dt.date(2023, 7, 1), reason="Tender"
+        ),
+        "rebaselined": make(measures[2], "rebaselined", dt.date(2024, 3, 1)),
+        "done_late": make(
+            measures[3], "done-late", dt.date(2022, 9, 1), completed=dt.date(2022, 10, 1)
+        ),
+        "done": make(measures[3], "done", dt.date(2022, 1, 31), completed=dt.date(2022, 1, 15)),
+    }
+    Rebaselining.objects.create(
+        milestone=made["rebaselined"],
+        old_baseline=dt.date(2023, 3, 1),
+        new_baseline=dt.date(2024, 3, 1),
+        reason="The law was split in two.",
+        made_on=dt.date(2023, 2, 1),
+    )
+    return made

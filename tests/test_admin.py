@@ -168,6 +168,28 @@ def every_record(nap_reports, coordinator):
     RoundExtension.objects.create(
         round=nap_reports, actor=status.measure.actors.first(), until=nap_reports.end
     )
+    from planwatch.milestones.models import (
+        ConfidenceLevel,
+        Milestone,
+        MilestoneUpdate,
+        Rebaselining,
+    )
+
+    milestone = Milestone.objects.first()
+    MilestoneUpdate.objects.create(
+        milestone=milestone,
+        contribution=nap_reports.contributions.filter(measure=milestone.measure).first()
+        or nap_reports.contributions.first(),
+        forecast=milestone.baseline,
+    )
+    Rebaselining.objects.create(
+        milestone=milestone,
+        old_baseline=milestone.baseline,
+        new_baseline=milestone.baseline,
+        reason="Test",
+        made_on=milestone.baseline,
+    )
+    ConfidenceLevel.objects.create(plan=nap_reports.plan, level=1, name_en="Certain")
     Notification.objects.create(user=coordinator, kind="digest", key="round-1-2026-12-04")
     return nap_reports
 

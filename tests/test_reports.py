@@ -172,7 +172,8 @@ def test_interim_docx_has_the_plan_structure(nap, nl_interim):
     objectives = Section.objects.filter(plan=nap, parent__isnull=False).order_by("order")
     assert level2 == [flat(f"{o.code} {o.title_nl}") for o in objectives]
     assert level1[9] == "Indicatoren en hun streefwaarden"
-    assert level1[10] == "Bijlage: alle maatregelen van het plan"
+    assert level1[10] == "Mijlpalen"  # the NAP's dated milestones (planwatch.milestones)
+    assert level1[11] == "Bijlage: alle maatregelen van het plan"
 
     annex = nl_interim.tables[-1]
     assert [c.text for c in annex.rows[0].cells] == [

@@ -13,14 +13,13 @@ from django.core.management import CommandError, call_command
 
 from planwatch.actors.models import Actor
 from planwatch.documents import reports
-from planwatch.documents.reports import final as final_report
 from planwatch.indicators.models import Target
 from planwatch.indicators.progress import plan_progress
 from planwatch.lib.money import euro
 from planwatch.reporting import final_round, stats
 from planwatch.reporting.models import Assessment, BudgetLine, Contribution, Round
 
-from .factories import add_round, make_plan, make_user
+from .factories import add_round, make_milestones, make_plan, make_user
 from .report_helpers import html_text
 
 TODAY = dt.date(2026, 3, 1)
@@ -202,9 +201,15 @@ def test_budgets_indicators_and_the_milestone_hook(plan):
     # The indicators through the progress method: target, latest value, share, category.
     progress = "Indicator count per period 10.5 (2025), reach the target 4 (2004) 38.1% On track"
     assert progress in text
-    # No milestone data yet: no section (the lead wires the hook to the milestones).
-    assert final_report.milestones_section(plan, final(plan), [], "en") is None
-    assert "Milestones" not in text
+    # A plan without milestones has no milestones section.
+    assert "Milestones per state" not in text
+
+
+def test_the_milestones_kept_and_slipped(plan):
+    make_milestones(plan)
+    text = text_of(plan, "en")
+    assert "Milestones per state" in text
+    assert "Milestone slipped" in text  # the most slipped are listed
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-from . import base, contributions, schema_views, views
+from . import base, contributions, milestones, schema_views, views
 
 app_name = "api"
 
@@ -68,6 +68,7 @@ urlpatterns = [
     path(plan + "assessments/", views.AssessmentList.as_view(), name="assessments"),
     path(plan + "budget-lines/", views.BudgetLineList.as_view(), name="budget_lines"),
     path(plan + "budget-totals/", views.BudgetTotals.as_view(), name="budget_totals"),
+    path(plan + "milestones/", milestones.MilestoneList.as_view(), name="milestones"),
     path(plan + "indicators/", views.IndicatorList.as_view(), name="indicators"),
     path(plan + "indicators/<slug:code>/", views.IndicatorDetail.as_view(), name="indicator"),
     path(

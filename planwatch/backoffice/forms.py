@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planwatch.documents.imports.values import ValueProblem, parse_decimal
 from planwatch.lib.i18n import current_language, languages, translated
+from planwatch.milestones.confidence import choices as confidence_choices
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Assessment, BudgetLine, Contribution
 from planwatch.reporting.services import BudgetInput, ContributionInput, parse_evidence
@@ -163,9 +164,18 @@ class StatusForm(TranslationsMixin, VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    confidence = forms.TypedChoiceField(
+        label=_("Delivery confidence (optional)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Separate from the status; the levels' criteria are public."),
+    )
+
     def __init__(self, plan: Plan, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = plan.status_choices()
+        self.fields["confidence"].choices = [("", "—"), *confidence_choices(plan)]
         self.narrative_fields = language_fields(
             self, "narrative", str(_("Narrative")), current_language()
         )

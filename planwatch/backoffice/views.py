@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from planwatch.actors.models import Actor
+from planwatch.milestones.forms import milestone_formset, milestone_inputs
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting import permissions, services, worklists
 from planwatch.reporting.models import (
@@ -40,6 +41,8 @@ from .forms import (
     RoundForm,
     StatusForm,
 )
+
+MILESTONES = "milestones-TOTAL_FORMS"
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -153,12 +156,15 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(_("This contribution cannot be edited now."))
         form = ContributionForm(plan, request.POST)
         budget = BudgetFormSet(request.POST, prefix="budget")
-        if form.is_valid() and budget.is_valid():
+        dates = milestone_formset(item, request.POST if MILESTONES in request.POST else None)
+        if form.is_valid() and budget.is_valid() and (not dates.is_bound or dates.is_valid()):
             lines = [line for f in budget.forms if (line := f.to_input())]
+            data = form.to_input(lines)
+            data.milestones = milestone_inputs(dates) if dates.is_bound else None
             try:
                 services.save_contribution(
                     item,
-                    form.to_input(lines),
+                    data,
                     user=request.user,
                     version=form.cleaned_data["version"],
                     submit="submit" in request.POST,
@@ -174,6 +180,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("backoffice:contribution", pk=item.pk)
     else:
         form = ContributionForm(plan, initial=_contribution_initial(item))
+        dates = milestone_formset(item)
         budget = BudgetFormSet(
             prefix="budget",
             initial=[
@@ -208,6 +215,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "form": form,
             "budget": budget,
+            "milestones": dates,
             "editable": editable,
             "previous": previous,
             "evidence": item.evidence.all(),
@@ -351,7 +359,7 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     contributions = (
         round_.contributions.filter(measure=measure)
         .select_related("actor__government", "updated_by")
-        .prefetch_related("evidence", "budget_lines")
+        .prefetch_related("evidence", "budget_lines", "milestone_updates__milestone")
         # What waits for the coordinator comes first.
         .annotate(
             waiting=Case(
@@ -374,6 +382,7 @@ def review(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         round_.plan,
         initial={
             "status": current.status if current else proposed,
+            "confidence": current.confidence if current else None,
             "version": current.version if current else 0,
             **(
                 {
@@ -464,6 +473,7 @@ def _review_post(request, round_, measure, current, status_form, correction_form
                     narrative=status_form.narrative(),
                     reason=data["reason"],
                     version=data["version"],
+                    confidence=data["confidence"],
                 )
                 messages.success(request, _("Status saved."))
                 return status_form, correction_form, True, {}

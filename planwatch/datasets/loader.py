@@ -17,6 +17,7 @@ from django.utils import translation
 
 from planwatch.plans.models import Plan
 
+from . import milestones as milestone_data
 from .checks import KNOWN_SECTIONS, Dataset, DatasetCheck, check_dataset
 from .reader import DatasetError, read_folder
 from .signals import dataset_loaded
@@ -42,11 +43,16 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
     data, problems = read_folder(Path(folder))
     if problems:
         raise DatasetError(problems)
+    milestones = data.pop("milestones", [])  # milestones.yaml: datasets/milestones.py
     with translation.override("en"):  # the messages, as ``planwatch import plan`` gives them
         dataset = check_dataset(data)
+    if problems := milestone_data.check(milestones, {m["number"] for m in dataset.measures}):
+        raise DatasetError(problems)
     with transaction.atomic(), translation.override("en"):
         summary = write_dataset(dataset)
-        dataset_loaded.send(load_dataset, plan=Plan.objects.get(slug=dataset.plan["slug"]))
+        plan = Plan.objects.get(slug=dataset.plan["slug"])
+        milestone_data.write(plan, milestones)
+        dataset_loaded.send(load_dataset, plan=plan)
         if dry_run:
             transaction.set_rollback(True)
     return summary

@@ -27,6 +27,13 @@ slug_re = re.compile(r"[-\w]{1,80}")
 # What each download holds, for the open-data page (the sources' own descriptions, in English,
 # go into the data package).
 SOURCE_TEXTS = {
+    "milestones": (
+        gettext_lazy("Milestones"),
+        gettext_lazy(
+            "The milestones of each measure: baseline, forecast and completion dates, the "
+            "slippage in days, the state and whether the baseline was changed."
+        ),
+    ),
     "measures": (
         gettext_lazy("Measures"),
         gettext_lazy(

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from planwatch.milestones import views as milestone_views
+
 from . import about, views
 
 app_name = "portal"
@@ -15,5 +17,6 @@ urlpatterns = [
     path("plans/<slug:plan>/indicators/", views.indicator_list, name="indicators"),
     path("plans/<slug:plan>/progress-method/", views.progress_method, name="progress_method"),
     path("plans/<slug:plan>/data/", views.open_data, name="data"),
+    path("plans/<slug:plan>/confidence/", milestone_views.confidence, name="confidence"),
     path("plans/<slug:plan>/indicators/<slug:code>/", views.indicator_detail, name="indicator"),
 ]

@@ -184,6 +184,14 @@ class MeasureStatus(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
     reason = models.TextField(_("reason for overriding the proposed status"), blank=True)
+    # 1 (highest) to 5 (lowest), named per plan (planwatch.milestones.confidence); separate from
+    # the status and from whether information was available.
+    confidence = models.PositiveSmallIntegerField(
+        _("delivery confidence"),
+        null=True,
+        blank=True,
+        choices=[(level, str(level)) for level in range(1, 6)],
+    )
     # Starts at 1: a form that found no status sends 0, so creating it is a version check too.
     version = models.PositiveIntegerField(_("version"), default=1)
     decided_by = models.ForeignKey(

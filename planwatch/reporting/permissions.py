@@ -59,6 +59,11 @@ def can_manage_rounds(user: AnyUser, plan: Plan) -> bool:
     return coordinates(user, plan)
 
 
+def can_rebaseline_milestone(user: AnyUser, plan: Plan) -> bool:
+    """Change a milestone's baseline (logged and public, with a reason): the coordinators."""
+    return coordinates(user, plan)
+
+
 def can_close_round(user: AnyUser, round_: Round) -> bool:
     """Stop submissions (drafts stay as they are); the coordinators keep reviewing."""
     return coordinates(user, round_.plan_id)

@@ -15,6 +15,7 @@ from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, 
 from planwatch.reporting.permissions import public_assessments, public_contributions
 
 from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
+from .milestones import MILESTONES
 from .schema import Field, ForeignKey, Row, Source, narrowed, only_measures
 from .values import grouped, iso, per_language, plan_statuses, text, texts, translations
 
@@ -330,5 +331,6 @@ SOURCES: dict[str, Source] = {
         BUDGET_TOTALS,
         INDICATORS,
         OBSERVATIONS,
+        MILESTONES,
     )
 }

@@ -2,7 +2,7 @@
 (``reporting/final_round.py``): per measure, the status at the end, the path through every
 published round (a row of status marks, with their legend), civil society's last assessment
 beside the official status; the budgets of each measure over the whole period; the indicators
-against their targets; and the milestones (a hook, see :func:`milestones_section`).
+against their targets; and the milestones kept and slipped (``reports.milestones``).
 
 Every figure comes from ``reporting/stats.py``.
 """
@@ -31,6 +31,7 @@ from .common import (
 )
 from .indicators import indicators_section
 from .interim import headline_sentence
+from .milestones import milestones_section
 from .model import Document, Run, Table
 from .text import colon, day, label, t
 
@@ -208,13 +209,6 @@ def value(amount: Decimal | None, lang: str) -> str:
         return number_format(amount, decimal_pos=places, force_grouping=True)
 
 
-# ---- Hook for the milestones (issue 15, "Milestones and slippage") ---------------------------
-# The lead wires this to the milestones when they are merged: it returns the section "Milestones
-# kept and slipped" when the plan has milestone data, and None (no section) until then.
-def milestones_section(plan: Plan, final: Round, measures: list, lang: str) -> model.Section | None:
-    return None
-
-
 def build_final(plan: Plan, round_: Round | None, lang: str, today: date) -> Document:
     if round_ is None or not round_.is_final:
         raise ValueError(
@@ -228,7 +222,8 @@ def build_final(plan: Plan, round_: Round | None, lang: str, today: date) -> Doc
         introduction(plan, round_, through, lang),
         measures_section(plan, round_, through, measures, lang),
     ]
-    if milestones := milestones_section(plan, round_, measures, lang):
+    # Milestones kept and slipped, counted as of the final round (the interim report's section).
+    if milestones := milestones_section(plan, round_, lang):
         doc.sections.append(milestones)
     doc.sections += [budgets_section(plan, measures, lang), indicators_section(plan, lang)]
     return doc

@@ -31,6 +31,7 @@ from .common import (
     status_label,
 )
 from .indicators import indicators_section
+from .milestones import milestones_section
 from .model import Document, Figure, Paragraph, Run, Table
 from .text import (
     citation,
@@ -401,6 +402,8 @@ def build_interim(plan: Plan, round_: Round, lang: str, today: date) -> Document
         indicators_section(plan, lang),
         annex(measures, round_, previous, lang),
     ]
+    if section := milestones_section(plan, round_, lang):
+        doc.sections.insert(-1, section)
     if extra := assessments_annex(round_, lang):
         doc.sections.append(extra)
     return doc

@@ -1,0 +1,67 @@
+"""``milestones.yaml`` of a dataset folder (docs/dataset.md): checked before anything is written,
+then upserted by (measure, key) after the plan's own rows. The loader calls :func:`check` and
+:func:`write`; a record names its file and line in every problem."""
+
+import datetime as dt
+from typing import Any
+
+from planwatch.milestones.models import Milestone
+from planwatch.plans.models import Plan
+
+from .reader import LANGUAGES, Problem, Record
+
+KEYS = {"measure", "key", "description", "baseline", "forecast", "completed", "reason"}
+
+
+def check(records: list[Any], measure_numbers: set[int]) -> list[Problem]:
+    problems = []
+    seen = set()
+    for rec in records:
+        where = rec.where if isinstance(rec, Record) else "milestones.yaml"
+        if not isinstance(rec, dict):
+            problems.append(Problem(where, "a milestone is a mapping"))
+            continue
+        for key in sorted(set(rec) - KEYS):
+            problems.append(Problem(where, f"unknown key {key!r}"))
+        if rec.get("measure") not in measure_numbers:
+            problems.append(Problem(where, f"unknown measure {rec.get('measure')!r}"))
+        if (rec.get("measure"), rec.get("key")) in seen or not rec.get("key"):
+            problems.append(Problem(where, "each milestone needs a key unique in its measure"))
+        seen.add((rec.get("measure"), rec.get("key")))
+        description = rec.get("description")
+        if not isinstance(description, dict) or not description.get("nl"):
+            problems.append(Problem(where, "description needs at least its Dutch text (nl)"))
+        for name in ("baseline", "forecast", "completed"):
+            value = rec.get(name)
+            if (value is not None or name == "baseline") and not isinstance(value, dt.date):
+                problems.append(Problem(where, f"{name}: write a date as YYYY-MM-DD"))
+    return problems
+
+
+def write(plan: Plan, records: list[dict]) -> int:
+    """Create or change the milestones ``records`` describe (only those that differ, so a
+    dataset loaded again writes no history); return how many were written."""
+    measures = dict(plan.measures.values_list("number", "pk"))
+    existing = {(m.measure_id, m.key): m for m in Milestone.objects.filter(measure__plan=plan)}
+    written = 0
+    for position, rec in enumerate(records):
+        texts = rec["description"]
+        values = {
+            "position": position,
+            "baseline": rec["baseline"],
+            "forecast": rec.get("forecast"),
+            "completed": rec.get("completed"),
+            "forecast_reason": rec.get("reason", ""),
+            **{f"description_{code}": texts.get(code, "") for code in LANGUAGES},
+        }
+        milestone = existing.get((measures[rec["measure"]], rec["key"]))
+        if milestone is None:
+            milestone = Milestone(measure_id=measures[rec["measure"]], key=rec["key"])
+        elif all(getattr(milestone, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(milestone, name, value)
+        milestone._change_reason = "datasets.load"
+        milestone.save()
+        written += 1
+    return written
