@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor, Government
 from planwatch.indicators.models import Dimension, Indicator
+from planwatch.lib import figures
 from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
-from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
+from planwatch.reporting.models import BudgetLine, HeadlineFigure, Round
 
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
 
@@ -418,7 +419,8 @@ class DatasetCheck:
             check.keys(
                 rec,
                 {"government", "year", "amount", "nature"},
-                {"actor", "measure", "to_year", "stage", "in_totals", "label", "source", "note"},
+                {"actor", "measure", "to_year", "stage", "in_totals", "label", "source", "note"}
+                | {"qualifier", "excluded_reason"},
             )
             if rec.get("government") not in self.gov_recs:
                 check.error(rec, f"unknown government {rec.get('government')!r}")
@@ -433,6 +435,10 @@ class DatasetCheck:
             in_totals = rec.get("in_totals", True)
             if not isinstance(in_totals, bool):
                 check.error(rec, "'in_totals' must be true or false")
+            reasons = ["", *BudgetLine.Excluded.values]
+            excluded_reason = check.choice(rec, "excluded_reason", reasons, default="")
+            if excluded_reason and in_totals is not False:
+                check.error(rec, "'excluded_reason' is only for lines with 'in_totals: false'")
             budget_lines.append(
                 {
                     "government": rec.get("government"),
@@ -446,12 +452,19 @@ class DatasetCheck:
                         rec, "stage", BudgetLine.Stage.values, default="allocated"
                     ),
                     "in_totals": bool(in_totals),
+                    "excluded_reason": excluded_reason,
+                    "qualifier": self.qualifier(rec),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
                 }
             )
         return budget_lines
+
+    def qualifier(self, rec: Record) -> str:
+        """A figure's ``qualifier`` (``lib/figures.py``): "almost" is stored as ``less_than``."""
+        allowed = [*figures.Qualifier.values, figures.Printed.ALMOST]
+        return figures.meaning(self.check.choice(rec, "qualifier", allowed, default="exact"))
 
     def years(self, rec: Record) -> tuple[int, int | None]:
         """An amount's year, or its first and last year."""
@@ -483,7 +496,9 @@ class DatasetCheck:
                     "to_year": to_year,
                     "nature": check.choice(rec, "nature", natures, default=""),
                     "amount": check.decimal(rec, "amount").quantize(Decimal("0.01")),
-                    "qualifier": check.choice(rec, "qualifier", Qualifier.values, default="exact"),
+                    "qualifier": check.choice(
+                        rec, "qualifier", figures.Printed.values, default="exact"
+                    ),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
@@ -560,7 +575,7 @@ class DatasetCheck:
         check = self.check
         result = []
         for point in check.records(check.slug_list(rec, key), key[:-1]):
-            check.keys(point, {"period", "value"}, {"dims"} | extra)
+            check.keys(point, {"period", "value"}, {"dims", "qualifier"} | extra)
             period = parse_period(point.get("period"))
             if period is None:
                 check.error(
@@ -583,6 +598,7 @@ class DatasetCheck:
                 "start": period[1],
                 "end": period[2],
                 "value": check.decimal(point, "value"),
+                "qualifier": self.qualifier(point),
                 "dims": {str(k): str(v) for k, v in dims.items()},
                 "note": check.string(point, "note"),
             }

@@ -329,7 +329,8 @@ class DatasetWriter(Writer):
                 )
 
     def write_budgets(self) -> None:
-        plain = ["year", "to_year", "amount", "nature", "stage", "in_totals", "source", "note"]
+        plain = ["year", "to_year", "amount", "qualifier", "nature", "stage", "in_totals"]
+        plain += ["excluded_reason", "source", "note"]
         budget_fields = [
             "government_id",
             "actor_id",
@@ -400,14 +401,14 @@ class DatasetWriter(Writer):
                 Observation,
                 obj.observations.all(),
                 i["observations"],
-                ["period", "start", "end", "value", "dims", "source", "note"],
+                ["period", "start", "end", "value", "qualifier", "dims", "source", "note"],
                 {"indicator": obj},
             )
             self.replace_children(
                 Target,
                 obj.targets.all(),
                 i["targets"],
-                ["period", "start", "end", "value", "dims", "note"],
+                ["period", "start", "end", "value", "qualifier", "dims", "note"],
                 {"indicator": obj},
             )
 

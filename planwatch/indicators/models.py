@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.plans.models import Measure, Plan
 
@@ -107,6 +108,9 @@ class Observation(Period):
         related_name="observations",
     )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     dims = models.JSONField(_("dimension values"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
@@ -126,6 +130,9 @@ class Target(Period):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
     )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     dims = models.JSONField(_("dimension values"), default=dict, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
 

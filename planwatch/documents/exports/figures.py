@@ -11,7 +11,8 @@ from planwatch.indicators.models import Dimension, Indicator, Observation
 from planwatch.lib.i18n import all_translations
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, Qualifier, Round
+from planwatch.lib.figures import Printed, Qualifier
+from planwatch.reporting.models import BudgetLine, Round
 
 from .schema import Field, ForeignKey, Row, Source, only_measures
 from .values import choice_values, iso, number, translations
@@ -133,7 +134,7 @@ BUDGET_TOTALS = Source(
             "qualifier",
             description="How the report qualified the amount (exact, more_than, almost, ...).",
             required=True,
-            enum=choice_values(Qualifier),
+            enum=choice_values(Printed),
         ),
         Field("amount", "number", "The amount in euro, as printed.", required=True),
         translations("label", "What the total covers"),

@@ -13,10 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_noop
 
 from planwatch.actors.models import Government
-from planwatch.lib import charts
+from planwatch.lib import charts, figures
 from planwatch.plans.models import Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, Qualifier, Round
+from planwatch.reporting.models import BudgetLine, Round
 
 from .common import content, document, paragraph, plain
 from .model import Document, Figure, Paragraph, Run, Section, Table
@@ -24,12 +24,6 @@ from .text import euro, label, t
 
 LEVELS = [code for code, _label in Government.Level.choices]
 LEVEL_LABELS = dict(Government.Level.choices)
-QUALIFIERS = {
-    Qualifier.MORE_THAN: "more than",
-    Qualifier.LESS_THAN: "less than",
-    Qualifier.ALMOST: "almost",
-    Qualifier.ABOUT: "about",
-}
 AMOUNT_COLUMNS = frozenset({1, 2, 3})
 
 
@@ -38,9 +32,8 @@ def level_label(level: str, lang: str) -> str:
 
 
 def qualified(qualifier: str, text: str, lang: str) -> str:
-    """ "more than €181,000,000": a figure as it was printed."""
-    words = QUALIFIERS.get(qualifier)
-    return f"{t(words, lang)} {text}" if words else text
+    """ "more than €181,000,000": a figure with its qualifier (``lib/figures.py``)."""
+    return figures.qualified(text, qualifier, lang)
 
 
 def totals_sentence(totals: stats.BudgetTotals, lang: str) -> Paragraph:
