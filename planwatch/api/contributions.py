@@ -38,6 +38,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import languages
 from planwatch.plans.models import Status
 from planwatch.reporting import permissions, services
@@ -73,6 +74,12 @@ class ContributionBudgetSerializer(serializers.Serializer):
     nature = serializers.ChoiceField(choices=BudgetLine.Nature.choices)
     stage = serializers.ChoiceField(
         choices=BudgetLine.Stage.choices, required=False, default=BudgetLine.Stage.ALLOCATED
+    )
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        required=False,
+        default=Qualifier.EXACT,
+        help_text="How exact the amount is: more_than and at_least make it a lower bound.",
     )
 
 

@@ -11,6 +11,7 @@ from rest_framework.reverse import reverse
 
 from planwatch.actors.models import Actor, Government
 from planwatch.indicators.models import Indicator, Observation, Target
+from planwatch.lib.figures import Printed, Qualifier
 from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import (
     Assessment,
@@ -18,7 +19,6 @@ from planwatch.reporting.models import (
     HeadlineFigure,
     MeasureStatus,
     PublishedBudgetTotal,
-    Qualifier,
     Round,
 )
 
@@ -319,6 +319,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 # Budgets --------------------------------------------------------------------------------------
 
+QUALIFIER_HELP = (
+    "How exact the figure is: exact, a lower bound (more_than, at_least), an upper bound "
+    "(less_than, at_most) or an estimate (about)."
+)
+
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     government = serializers.CharField(source="government.code")
@@ -326,7 +331,9 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     measure = serializers.IntegerField(source="measure.number", allow_null=True)
     period = serializers.CharField()
-    amount = NumberText(help_text="Euro.")
+    amount = NumberText(help_text="Euro (a bound or an estimate: see qualifier).")
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, help_text=QUALIFIER_HELP)
+    excluded_reason = serializers.SerializerMethodField()
     label = TranslatedField()
 
     class Meta:
@@ -341,12 +348,22 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "to_year",
             "period",
             "amount",
+            "qualifier",
             "nature",
             "stage",
             "in_totals",
+            "excluded_reason",
             "label",
             "source",
+            "note",
         ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=BudgetLine.Excluded.choices, allow_null=True)
+    )
+    def get_excluded_reason(self, line: BudgetLine) -> str | None:
+        """Why a line with in_totals false is left out of the totals."""
+        return line.excluded_reason or None
 
 
 class BudgetCellSerializer(serializers.Serializer):
@@ -373,7 +390,9 @@ class PublishedTotalSerializer(serializers.ModelSerializer):
     nature = serializers.SerializerMethodField()
     period = serializers.CharField()
     amount = NumberText(help_text="Euro, as printed (see qualifier).")
-    qualifier = serializers.ChoiceField(choices=Qualifier.choices)
+    qualifier = serializers.ChoiceField(
+        choices=Printed.choices, help_text='As printed; "almost" is an upper bound.'
+    )
     label = TranslatedField()
 
     class Meta:
@@ -415,10 +434,11 @@ class BudgetTotalsSerializer(serializers.Serializer):
 
 class TargetSerializer(serializers.ModelSerializer):
     value = NumberText()
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, help_text=QUALIFIER_HELP)
 
     class Meta:
         model = Target
-        fields = ["period", "start", "end", "value", "dims"]
+        fields = ["period", "start", "end", "value", "qualifier", "dims"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -454,6 +474,7 @@ class ObservationSerializer(serializers.ModelSerializer):
     value = serializers.SerializerMethodField(
         help_text='The value, or "< N" when it is a count under the indicator\'s threshold.'
     )
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, help_text=QUALIFIER_HELP)
     suppressed = serializers.SerializerMethodField()
     dims = serializers.DictField(child=serializers.CharField())
     breakdown = serializers.SerializerMethodField(
@@ -462,7 +483,17 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Observation
-        fields = ["period", "start", "end", "value", "suppressed", "dims", "breakdown", "source"]
+        fields = [
+            "period",
+            "start",
+            "end",
+            "value",
+            "qualifier",
+            "suppressed",
+            "dims",
+            "breakdown",
+            "source",
+        ]
 
     @extend_schema_field(
         {"type": "object", "additionalProperties": {"type": "string"}, "example": {"fr": "Liège"}}

@@ -258,7 +258,12 @@ class DatasetCheck:
                 )
             self.provision_codes[rec["slug"]] = {p["code"] for p in provisions}
             frameworks.append(
-                {"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions}
+                {
+                    "slug": rec["slug"],
+                    "name": check.text(rec, "name"),
+                    "note": check.string(rec, "note"),
+                    "provisions": provisions,
+                }
             )
         return frameworks
 

@@ -205,7 +205,9 @@ class DatasetWriter(Writer):
         }
         self.provision: dict[tuple[str, str], Provision] = {}
         for f in self.ds.frameworks:
-            framework = self.upsert(Framework, {"slug": f["slug"]}, languages("name", f["name"]))
+            framework = self.upsert(
+                Framework, {"slug": f["slug"]}, {**languages("name", f["name"]), "note": f["note"]}
+            )
             for pr in f["provisions"]:
                 self.provision[f["slug"], pr["code"]] = self.upsert(
                     Provision,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from planwatch.core import page_cache
 from planwatch.core.page_cache import cached_page
-from planwatch.core.templatetags.planwatch import marked
+from planwatch.core.templatetags.planwatch import marked, public_value
 from planwatch.documents.exports.values import per_language
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.lib import charts
@@ -42,6 +42,8 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             for p in pillars
         ],
     )
+    budget = stats.budget_totals(plan_obj)
+    published_totals = stats.published_budget_totals(plan_obj)
     return render(
         request,
         "portal/plan.html",
@@ -61,8 +63,9 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "by_actor": stats.split_by_actor(plan_obj, round_),
             "per_round": stats.split_per_round(plan_obj),
             "headline": stats.headline_figures(round_),
-            "budget": stats.budget_totals(plan_obj),
-            "published_totals": stats.published_budget_totals(plan_obj),
+            "budget": budget,
+            "published_totals": published_totals,
+            "budget_reconciliation": stats.budget_reconciliation(budget, published_totals),
             "indicators": indicators,
         },
     )
@@ -330,6 +333,11 @@ def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
 OBSERVATIONS_SHOWN = 200
 
 
+def qualified_text(observation: Observation) -> str:
+    """An observation's text with its qualifier for the chart's marker, "" when it is exact."""
+    return "" if observation.qualifier == "exact" else public_value(observation)
+
+
 @cached_page("by")
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     """An indicator's observations as a chart and the same data as a table. Counts under the
@@ -370,7 +378,11 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
         title=str(indicator),
         series=[charts.Series("value", str(unit))],
         categories=[
-            charts.Category(row["label"], (float(row["observation"].value),))
+            charts.Category(
+                row["label"],
+                (float(row["observation"].value),),
+                (qualified_text(row["observation"]),),
+            )
             for row in rows
             if not row["suppressed"]
         ],

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
-from planwatch.lib import money
+from planwatch.lib import figures, money
 from planwatch.lib.i18n import Text, current_language, languages, translated
 from planwatch.plans.models import Status
 
@@ -126,11 +126,30 @@ def get(mapping: dict, key: str):
 
 @register.filter
 def public_value(observation) -> str:
-    """An observation's value as public output shows it (small counts suppressed)."""
+    """An observation's value as public output shows it (small counts suppressed), with its
+    qualifier ("more than 23,000")."""
     indicator = observation.indicator
     if indicator.is_suppressed(observation.value):
         return f"< {indicator.suppress_below}"
-    return number(observation.value)
+    return figures.qualified(number(observation.value), observation.qualifier)
+
+
+@register.filter
+def cell_amount(cell, nature: str = "") -> str:
+    """An amount of a computed budget cell (``reporting.stats.BudgetCell``) with its qualifier,
+    or "not reported" when no counted line makes it up: ``{{ row.cell|cell_amount:"specific" }}``
+    (no argument: the cell's total)."""
+    qualifier = getattr(cell, f"{nature}_qualifier" if nature else "qualifier")
+    if not qualifier:
+        return format_html('<span class="label">{}</span>', _("not reported"))
+    return figures.qualified(money.euro(getattr(cell, nature or "total")), qualifier)
+
+
+@register.filter
+def qualified(text: str, qualifier: str | None) -> str:
+    """A formatted figure with its qualifier: ``{{ line.amount|euro|qualified:line.qualifier }}``
+    gives "plus de 79 000 000 €" in French (``lib/figures.py``)."""
+    return figures.qualified(str(text), qualifier)
 
 
 @register.filter

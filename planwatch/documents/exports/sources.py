@@ -59,7 +59,12 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
         )
     )
     rows = chosen.order_by("number").values(
-        "pk", "number", "section__pillar", "section__code", *per_language("title", "description")
+        "pk",
+        "number",
+        "section__pillar",
+        "section__code",
+        "note",
+        *per_language("title", "description"),
     )
     for values in rows:
         pk = values["pk"]
@@ -87,6 +92,7 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
             "articles": [a["provision__code"] for a in articles.get(pk, [])],
             "round": round_.slug if round_ else "",
             "status": statuses.get(pk, ""),
+            "note": values["note"],
         }
 
 
@@ -115,6 +121,7 @@ MEASURES = Source(
         Field("articles", description="Istanbul Convention articles.", many=True),
         Field("round", description="The reporting round the status is from."),
         Field("status", description="The status in that round.", enum=plan_statuses),
+        Field("note", description="The editors' note: how the source was read (English)."),
     ),
 )
 
