@@ -62,15 +62,7 @@ FORMATS = {
 
 def meaning(printed: str) -> str:
     """The stored qualifier of a printed one: "almost" is an upper bound (``less_than``)."""
-    return Qualifier.LESS_THAN if printed == Printed.ALMOST else printed
-
-
-def problem(value: object, printed: bool = False) -> str:
-    """Why ``value`` is not a qualifier ("" when it is one)."""
-    allowed = Printed.values if printed else Qualifier.values + [Printed.ALMOST]
-    if value in allowed:
-        return ""
-    return "Unknown qualifier {!r}: use one of {}.".format(value, ", ".join(allowed))
+    return Qualifier.LESS_THAN.value if printed == Printed.ALMOST else str(printed)
 
 
 def qualified(text: str, qualifier: str | None, lang: str | None = None) -> str:
@@ -92,9 +84,9 @@ def of_sum(qualifiers: Iterable[str]) -> str:
     ``at_least`` with lower bounds only, ``at_most`` with upper bounds only, else ``about``."""
     kinds = {meaning(q or Qualifier.EXACT) for q in qualifiers} - {Qualifier.EXACT}
     if not kinds:
-        return Qualifier.EXACT
+        return Qualifier.EXACT.value
     if kinds <= LOWER_BOUNDS:
-        return Qualifier.AT_LEAST
+        return Qualifier.AT_LEAST.value
     if kinds <= UPPER_BOUNDS:
-        return Qualifier.AT_MOST
-    return Qualifier.ABOUT
+        return Qualifier.AT_MOST.value
+    return Qualifier.ABOUT.value

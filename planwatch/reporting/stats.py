@@ -147,6 +147,9 @@ class BudgetCell:
     marks: dict[str, set[str]] = field(
         default_factory=lambda: {"specific": set(), "broader": set()}
     )
+    # Natures with no counted line but lines left out of the totals: "not counted", not "not
+    # reported" (the federal money for broader activities, reported on top of the total).
+    left_out: set[str] = field(default_factory=set)
 
     def add(self, nature: str, amount: Decimal, qualifier: str = "exact") -> None:
         setattr(self, nature, getattr(self, nature) + amount)
@@ -236,11 +239,16 @@ def budget_totals(plan: Plan) -> BudgetTotals:
         per_government[line.government_id].add(line.nature, line.amount, line.qualifier)
     levels = [code for code, _label in Government.Level.choices]
     labels = dict(Government.Level.choices)
+    left_out = {
+        (line.government.level, line.nature) for lines in reasons.values() for line in lines
+    }
     for (level, year, to_year), cell in sorted(
         cells.items(), key=lambda item: (levels.index(item[0][0]), item[0][1], item[0][2] or 0)
     ):
         period = f"{year}-{to_year}" if to_year and to_year != year else str(year)
+        cell.left_out = {n for lv, n in left_out if lv == level and not cell.marks[n]}
         result.rows.append(BudgetRow(level, str(labels[level]), period, cell))
+    result.total.left_out = {n for _lv, n in left_out if not result.total.marks[n]}
     reason_labels = dict(BudgetLine.Excluded.choices)
     for reason in [*BudgetLine.Excluded.values, ""]:
         if reasons.get(reason):

@@ -141,7 +141,8 @@ def cell_amount(cell, nature: str = "") -> str:
     (no argument: the cell's total)."""
     qualifier = getattr(cell, f"{nature}_qualifier" if nature else "qualifier")
     if not qualifier:
-        return format_html('<span class="label">{}</span>', _("not reported"))
+        words = _("not counted") if nature in cell.left_out else _("not reported")
+        return format_html('<span class="label">{}</span>', words)
     return figures.qualified(money.euro(getattr(cell, nature or "total")), qualifier)
 
 

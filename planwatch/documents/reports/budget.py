@@ -56,7 +56,7 @@ def cell_amount(cell: stats.BudgetCell, nature: str, lang: str) -> str:
     no counted line makes it up."""
     qualifier = getattr(cell, f"{nature}_qualifier" if nature else "qualifier")
     if not qualifier:
-        return t("not reported", lang)
+        return t("not counted" if nature in cell.left_out else "not reported", lang)
     return qualified(qualifier, euro(getattr(cell, nature or "total"), lang), lang)
 
 
