@@ -209,6 +209,7 @@ class GovernmentBudget:
 class BudgetTotals:
     rows: list[BudgetRow] = field(default_factory=list)
     total: BudgetCell = field(default_factory=BudgetCell)
+    counted: list[BudgetLine] = field(default_factory=list)
     excluded: list[Exclusion] = field(default_factory=list)
     governments: list[GovernmentBudget] = field(default_factory=list)
 
@@ -233,6 +234,7 @@ def budget_totals(plan: Plan) -> BudgetTotals:
         if not line.in_totals:
             reasons[line.excluded_reason].append(line)
             continue
+        result.counted.append(line)
         key = (line.government.level, line.year, line.to_year)
         cells[key].add(line.nature, line.amount, line.qualifier)
         result.total.add(line.nature, line.amount, line.qualifier)
