@@ -189,7 +189,13 @@ def test_a_focal_point_saves_a_draft_with_patch(client, item, focal_a):
     assert data["narrative"]["en"] == "Work has started."
     assert data["evidence"] == [{"url": "https://example.org/report", "label": "Report"}]
     assert data["budget"] == [
-        {"year": 2024, "amount": "125000.5", "nature": "specific", "stage": "spent"}
+        {
+            "year": 2024,
+            "amount": "125000.5",
+            "nature": "specific",
+            "stage": "spent",
+            "qualifier": "exact",
+        }
     ]
     item.refresh_from_db()
     assert item.state == "draft" and item.proposed_status == "in_progress"
