@@ -190,3 +190,14 @@ def test_two_wordings_follow_the_report(nap, number):
         ):
             assert year in text
         assert "supported 10,000" not in texts[3]
+
+
+def test_the_api_totals_carry_the_lower_bound(client, nap):
+    data = client.get("/api/v1/plans/nap-2021-2025/budget-totals/").json()
+    assert data["computed"]["total"]["total"] == "180000000"
+    assert data["computed"]["total"]["qualifier"] == "at_least"
+    assert {row["qualifier"] for row in data["computed"]["rows"]} == {"at_least"}
+    lines = client.get("/api/v1/plans/nap-2021-2025/budget-lines/?page_size=1000").json()
+    federal = next(line for line in lines["results"] if line["amount"] == "40595000")
+    assert (federal["in_totals"], federal["excluded_reason"]) == (False, "on_top_of_total")
+    assert federal["measure"] is None

@@ -370,6 +370,10 @@ class BudgetCellSerializer(serializers.Serializer):
     specific = NumberText()
     broader = NumberText()
     total = NumberText()
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        help_text="The total's qualifier: at_least when a counted amount is a lower bound.",
+    )
 
 
 class BudgetRowSerializer(serializers.Serializer):
@@ -378,6 +382,11 @@ class BudgetRowSerializer(serializers.Serializer):
     specific = NumberText(source="cell.specific")
     broader = NumberText(source="cell.broader")
     total = NumberText(source="cell.total")
+    qualifier = serializers.ChoiceField(
+        source="cell.qualifier",
+        choices=Qualifier.choices,
+        help_text="The total's qualifier: at_least when a counted amount is a lower bound.",
+    )
 
 
 class ComputedTotalsSerializer(serializers.Serializer):
