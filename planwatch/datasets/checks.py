@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor, Government
 from planwatch.indicators.models import Dimension, Indicator
-from planwatch.lib import figures
+from planwatch.lib.figures import Printed, Qualifier, meaning
 from planwatch.plans.models import ISTANBUL, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import BudgetLine, HeadlineFigure, Round
 
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
+
+QUALIFIERS = [*Qualifier.values, Printed.ALMOST]  # "almost" is stored as less_than
+EXCLUDED = ["", *BudgetLine.Excluded.values]  # why a line is left out of the totals
 
 
 @dataclass
@@ -258,13 +261,9 @@ class DatasetCheck:
                 )
             self.provision_codes[rec["slug"]] = {p["code"] for p in provisions}
             frameworks.append(
-                {
-                    "slug": rec["slug"],
-                    "name": check.text(rec, "name"),
-                    "note": check.string(rec, "note"),
-                    "provisions": provisions,
-                }
+                {"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions}
             )
+            frameworks[-1]["note"] = check.string(rec, "note")
         return frameworks
 
     # -- rounds and measures ----------------------------------------------------------------
@@ -440,8 +439,7 @@ class DatasetCheck:
             in_totals = rec.get("in_totals", True)
             if not isinstance(in_totals, bool):
                 check.error(rec, "'in_totals' must be true or false")
-            reasons = ["", *BudgetLine.Excluded.values]
-            excluded_reason = check.choice(rec, "excluded_reason", reasons, default="")
+            excluded_reason = check.choice(rec, "excluded_reason", EXCLUDED)
             if excluded_reason and in_totals is not False:
                 check.error(rec, "'excluded_reason' is only for lines with 'in_totals: false'")
             budget_lines.append(
@@ -458,18 +456,13 @@ class DatasetCheck:
                     ),
                     "in_totals": bool(in_totals),
                     "excluded_reason": excluded_reason,
-                    "qualifier": self.qualifier(rec),
+                    "qualifier": meaning(check.choice(rec, "qualifier", QUALIFIERS, "exact")),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
                 }
             )
         return budget_lines
-
-    def qualifier(self, rec: Record) -> str:
-        """A figure's ``qualifier`` (``lib/figures.py``): "almost" is stored as ``less_than``."""
-        allowed = [*figures.Qualifier.values, figures.Printed.ALMOST]
-        return figures.meaning(self.check.choice(rec, "qualifier", allowed, default="exact"))
 
     def years(self, rec: Record) -> tuple[int, int | None]:
         """An amount's year, or its first and last year."""
@@ -501,9 +494,7 @@ class DatasetCheck:
                     "to_year": to_year,
                     "nature": check.choice(rec, "nature", natures, default=""),
                     "amount": check.decimal(rec, "amount").quantize(Decimal("0.01")),
-                    "qualifier": check.choice(
-                        rec, "qualifier", figures.Printed.values, default="exact"
-                    ),
+                    "qualifier": check.choice(rec, "qualifier", Printed.values, default="exact"),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
@@ -603,7 +594,7 @@ class DatasetCheck:
                 "start": period[1],
                 "end": period[2],
                 "value": check.decimal(point, "value"),
-                "qualifier": self.qualifier(point),
+                "qualifier": meaning(check.choice(point, "qualifier", QUALIFIERS, "exact")),
                 "dims": {str(k): str(v) for k, v in dims.items()},
                 "note": check.string(point, "note"),
             }
