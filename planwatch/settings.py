@@ -373,7 +373,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "planwatch.plans.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "planwatch.plans.models.Status",
+        "QualifierEnum": "planwatch.lib.figures.Qualifier",
+        "PrintedQualifierEnum": "planwatch.lib.figures.Printed",
+    },
     # OpenAPI links between operations, for clients and schemathesis's stateful tests.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

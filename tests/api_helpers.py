@@ -44,3 +44,30 @@ def submitted(item: Contribution, user) -> Contribution:
     )
     item.refresh_from_db()
     return item
+
+
+FILLED = {
+    "proposed_status": "in_progress",
+    "narrative": {"en": "Work has started.", "nl": "Het werk is begonnen."},
+    "evidence": [{"url": "https://example.org/report", "label": "Report"}],
+    "budget": [{"year": 2024, "amount": "125000.50", "nature": "specific", "stage": "spent"}],
+}
+
+
+def actions(item) -> dict[str, str]:
+    """The suffix and body of every write endpoint of a contribution."""
+    return {
+        "put": ("", {**FILLED, "version": item.version}),
+        "patch": ("", {"version": item.version, "proposed_status": "implemented"}),
+        "submit": ("submit/", {**FILLED, "version": item.version}),
+        "validate": ("validate/", {"version": item.version}),
+        "return": ("return/", {"version": item.version, "comment": "Add figures."}),
+    }
+
+
+def call(client, item, action: str, headers, body=None):
+    suffix, default = actions(item)[action]
+    method = action if action in ("put", "patch") else "post"
+    return send(
+        client, method, f"{API}{item.pk}/{suffix}", default if body is None else body, headers
+    )

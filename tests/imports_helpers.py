@@ -12,7 +12,8 @@ from django.apps import apps
 from django.db.models import Model
 from django.utils import translation
 
-from planwatch.documents.imports import plan_workbook
+from planwatch.actors.models import Actor
+from planwatch.documents.imports import plan_workbook, round_workbook
 from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink
 
 NAP = "nap-2021-2025"
@@ -118,3 +119,15 @@ def state() -> str:
         for model in (Contribution, EvidenceLink, BudgetLine, Event):
             digest.update(repr(list(model.objects.order_by("pk").values_list())).encode())
     return digest.hexdigest()
+
+
+def workbook(round_, actor=ACTOR, language="nl") -> openpyxl.Workbook:
+    data = round_workbook(round_, Actor.objects.get(slug=actor), language)
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def add_budget(book, *values) -> None:
+    sheet = book["budget"]
+    row = next(r for r in range(2, sheet.max_row + 2) if sheet.cell(r, 1).value is None)
+    for index, value in enumerate(values, start=1):
+        sheet.cell(row=row, column=index, value=value)

@@ -236,6 +236,7 @@ def test_small_counts_are_suppressed(client, nap):
             "start": "2031-01-01",
             "end": "2031-12-31",
             "value": "< 5",
+            "qualifier": "exact",
             "suppressed": True,
             "dims": {"city": "Gent"},
             "breakdown": {"nl": "Gent", "fr": "Gand", "de": "Gent", "en": "Ghent"},

@@ -8,37 +8,10 @@ from django.test import Client
 from planwatch.api.models import ApiToken
 from planwatch.reporting.models import BudgetLine, Event
 
-from .api_helpers import API, auth, send, snapshot, submitted
+from .api_helpers import API, FILLED, auth, call, send, snapshot, submitted
 from .factories import make_user
 
 NAP = "/api/v1/plans/nap-2021-2025/"
-
-
-FILLED = {
-    "proposed_status": "in_progress",
-    "narrative": {"en": "Work has started.", "nl": "Het werk is begonnen."},
-    "evidence": [{"url": "https://example.org/report", "label": "Report"}],
-    "budget": [{"year": 2024, "amount": "125000.50", "nature": "specific", "stage": "spent"}],
-}
-
-
-def actions(item) -> dict[str, str]:
-    """The suffix and body of every write endpoint of a contribution."""
-    return {
-        "put": ("", {**FILLED, "version": item.version}),
-        "patch": ("", {"version": item.version, "proposed_status": "implemented"}),
-        "submit": ("submit/", {**FILLED, "version": item.version}),
-        "validate": ("validate/", {"version": item.version}),
-        "return": ("return/", {"version": item.version, "comment": "Add figures."}),
-    }
-
-
-def call(client, item, action: str, headers, body=None):
-    suffix, default = actions(item)[action]
-    method = action if action in ("put", "patch") else "post"
-    return send(
-        client, method, f"{API}{item.pk}/{suffix}", default if body is None else body, headers
-    )
 
 
 WRITES = ["put", "patch", "submit", "validate", "return"]
@@ -124,7 +97,13 @@ def test_a_focal_point_saves_a_draft_with_patch(client, item, focal_a):
     assert data["narrative"]["en"] == "Work has started."
     assert data["evidence"] == [{"url": "https://example.org/report", "label": "Report"}]
     assert data["budget"] == [
-        {"year": 2024, "amount": "125000.5", "nature": "specific", "stage": "spent"}
+        {
+            "year": 2024,
+            "amount": "125000.5",
+            "nature": "specific",
+            "stage": "spent",
+            "qualifier": "exact",
+        }
     ]
     item.refresh_from_db()
     assert item.state == "draft" and item.proposed_status == "in_progress"

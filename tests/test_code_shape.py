@@ -35,7 +35,6 @@ LONG_TEMPLATE_LINES: set[str] = {
     # Being formatted one element per line by the helpers that rework these pages.
     "portal/measure.html",
     "portal/plan.html",
-    "portal/_plan_budgets.html",
     "portal/_plan_progress.html",
     "portal/_measure_related.html",
     "portal/_measure_statuses.html",
@@ -44,7 +43,6 @@ LONG_TEMPLATE_LINES: set[str] = {
     "backoffice/round.html",
     "backoffice/_conflict.html",
     "reports/report.html",
-    "portal/_indicator_targets.html",
     # Not yet formatted (pages other helpers are changing now; each has one long line).
     "accounts/locked.html",
     "accounts/password_reset_complete.html",

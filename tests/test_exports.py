@@ -19,26 +19,8 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.reporting import stats
 from planwatch.reporting.models import BudgetLine, Contribution, MeasureStatus, Round
 
+from .export_helpers import as_csv, as_json, as_sheet
 from .factories import make_plan
-
-
-def as_json(what: str, plan, round_=None, measures=None) -> list[dict]:
-    out = io.BytesIO()
-    export(out, what, "json", plan, round_, measures)
-    return json.loads(out.getvalue())
-
-
-def as_csv(what: str, plan, round_=None) -> tuple[bytes, list[dict]]:
-    out = io.BytesIO()
-    export(out, what, "csv", plan, round_)
-    raw = out.getvalue()
-    return raw, list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-
-
-def as_sheet(what: str, plan, round_=None):
-    out = io.BytesIO()
-    export(out, what, "xlsx", plan, round_)
-    return out.getvalue(), load_workbook(io.BytesIO(out.getvalue())).active
 
 
 def latest(plan) -> Round:

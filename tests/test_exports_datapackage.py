@@ -3,8 +3,6 @@ accepts, with types, keys, allowed values, licence and sources."""
 
 import csv
 import datetime as dt
-import io
-import json
 import re
 from decimal import Decimal
 
@@ -16,12 +14,7 @@ from planwatch.documents.exports import SOURCES
 from planwatch.documents.exports.datapackage import RESOURCES
 from planwatch.indicators.models import Indicator, Observation
 
-
-def write_package(folder) -> dict:
-    call_command(
-        "export", "datapackage", "--plan", "nap-2021-2025", "-o", str(folder), stderr=io.StringIO()
-    )
-    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+from .export_helpers import write_package
 
 
 def problems(path) -> list:

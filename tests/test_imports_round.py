@@ -1,7 +1,6 @@
 """The round import: template → filled with openpyxl → import → the contributions are what the
 contribution service stores; the same file twice; every refusal changes nothing; the CLI."""
 
-import io
 from decimal import Decimal
 
 import openpyxl
@@ -14,27 +13,14 @@ from planwatch.documents.imports import (
     ImportRefused,
     apply_round_import,
     preview_round_import,
-    round_workbook,
 )
 from planwatch.reporting import services
 from planwatch.reporting.models import Contribution, Event
 
 from .factories import make_user
-from .imports_helpers import ACTOR, ROUND_END, header, items, put, save, state  # noqa: F401 (ROUND_END: the round fixture)
+from .imports_helpers import ACTOR, ROUND_END, add_budget, header, items, put, save, state, workbook  # noqa: F401 (ROUND_END: the round fixture)
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def workbook(round_, actor=ACTOR, language="nl") -> openpyxl.Workbook:
-    data = round_workbook(round_, Actor.objects.get(slug=actor), language)
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def add_budget(book, *values) -> None:
-    sheet = book["budget"]
-    row = next(r for r in range(2, sheet.max_row + 2) if sheet.cell(r, 1).value is None)
-    for index, value in enumerate(values, start=1):
-        sheet.cell(row=row, column=index, value=value)
 
 
 def filled(round_):

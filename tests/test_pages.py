@@ -144,7 +144,7 @@ def _queries(client, url: str) -> int:
 # Each count includes the one query for the data version that keys the page cache (read for every
 # request in the tests: PLANWATCH_PAGE_CACHE_VERSION_SECONDS=0).
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 18),  # 16, the targets (progress), the milestones
+    "plan": ("/en/plans/{slug}/", 19),  # 16, targets (progress), milestones, budget governments
     "measures": ("/en/plans/{slug}/measures/", 11),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 11),
     "measure": ("/en/plans/{slug}/measures/7/", 12),  # + the milestones

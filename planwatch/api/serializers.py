@@ -10,8 +10,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from planwatch.actors.models import Actor, Government
-from planwatch.indicators.models import Indicator, Kind, Observation, Target
-from planwatch.indicators.progress import Category, Progress, indicator_progress, share_text
+from planwatch.lib.figures import Printed, Qualifier
 from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Status, Tag
 from planwatch.reporting.models import (
     Assessment,
@@ -19,11 +18,10 @@ from planwatch.reporting.models import (
     HeadlineFigure,
     MeasureStatus,
     PublishedBudgetTotal,
-    Qualifier,
     Round,
 )
 
-from .fields import NumberText, TranslatedField, plain_number
+from .fields import NumberText, TranslatedField
 
 
 def _url(serializer: serializers.Serializer, name: str, **kwargs) -> str:
@@ -320,6 +318,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 # Budgets --------------------------------------------------------------------------------------
 
+QUALIFIER_HELP = (
+    "How exact the figure is: exact, a lower bound (more_than, at_least), an upper bound "
+    "(less_than, at_most) or an estimate (about)."
+)
+
 
 class BudgetLineSerializer(serializers.ModelSerializer):
     government = serializers.CharField(source="government.code")
@@ -327,7 +330,9 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     measure = serializers.IntegerField(source="measure.number", allow_null=True)
     period = serializers.CharField()
-    amount = NumberText(help_text="Euro.")
+    amount = NumberText(help_text="Euro (a bound or an estimate: see qualifier).")
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, help_text=QUALIFIER_HELP)
+    excluded_reason = serializers.SerializerMethodField()
     label = TranslatedField()
 
     class Meta:
@@ -342,18 +347,32 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "to_year",
             "period",
             "amount",
+            "qualifier",
             "nature",
             "stage",
             "in_totals",
+            "excluded_reason",
             "label",
             "source",
+            "note",
         ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=BudgetLine.Excluded.choices, allow_null=True)
+    )
+    def get_excluded_reason(self, line: BudgetLine) -> str | None:
+        """Why a line with in_totals false is left out of the totals."""
+        return line.excluded_reason or None
 
 
 class BudgetCellSerializer(serializers.Serializer):
     specific = NumberText()
     broader = NumberText()
     total = NumberText()
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        help_text="The total's qualifier: at_least when a counted amount is a lower bound.",
+    )
 
 
 class BudgetRowSerializer(serializers.Serializer):
@@ -362,6 +381,11 @@ class BudgetRowSerializer(serializers.Serializer):
     specific = NumberText(source="cell.specific")
     broader = NumberText(source="cell.broader")
     total = NumberText(source="cell.total")
+    qualifier = serializers.ChoiceField(
+        source="cell.qualifier",
+        choices=Qualifier.choices,
+        help_text="The total's qualifier: at_least when a counted amount is a lower bound.",
+    )
 
 
 class ComputedTotalsSerializer(serializers.Serializer):
@@ -374,7 +398,9 @@ class PublishedTotalSerializer(serializers.ModelSerializer):
     nature = serializers.SerializerMethodField()
     period = serializers.CharField()
     amount = NumberText(help_text="Euro, as printed (see qualifier).")
-    qualifier = serializers.ChoiceField(choices=Qualifier.choices)
+    qualifier = serializers.ChoiceField(
+        choices=Printed.choices, help_text='As printed; "almost" is an upper bound.'
+    )
     label = TranslatedField()
 
     class Meta:
@@ -409,130 +435,6 @@ class BudgetTotalsSerializer(serializers.Serializer):
     published = PublishedTotalSerializer(
         many=True, help_text="Totals as the plan's reports printed them; never added up."
     )
-
-
-# Indicators -----------------------------------------------------------------------------------
-
-
-class TargetSerializer(serializers.ModelSerializer):
-    value = NumberText()
-
-    class Meta:
-        model = Target
-        fields = ["period", "start", "end", "value", "direction", "dims"]
-
-
-class ProgressSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(
-        choices=Category.choices,
-        help_text="Progress towards the target (the plan's progress-method page explains it).",
-    )
-    label = serializers.CharField(help_text="The category in words, in the request's language.")
-    share = serializers.CharField(
-        allow_null=True,
-        help_text="Per cent of the change from the baseline to the target achieved, or null.",
-    )
-    ratio = serializers.FloatField(
-        allow_null=True, help_text="Observed growth divided by the growth required, or null."
-    )
-    baseline = serializers.CharField(allow_null=True, help_text="The baseline's period.")
-    current = serializers.CharField(allow_null=True, help_text="The latest value's period.")
-    target = serializers.CharField(allow_null=True, help_text="The target's period.")
-
-    def to_representation(self, progress: Progress) -> dict:
-        def period(point):
-            return point.period if point is not None else None
-
-        return {
-            "category": progress.category,
-            "label": progress.label,
-            "share": share_text(progress) or None,
-            "ratio": round(progress.ratio, 4) if progress.ratio is not None else None,
-            "baseline": period(progress.baseline),
-            "current": period(progress.current),
-            "target": period(progress.target),
-        }
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    name = TranslatedField()
-    description = TranslatedField()
-    source = TranslatedField()
-    dimensions = serializers.ListField(child=serializers.CharField())
-    measures = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    targets = TargetSerializer(many=True, read_only=True)
-    kind = serializers.ChoiceField(
-        choices=Kind.choices,
-        help_text="A count per period, a running total since a date, or a level at a date.",
-    )
-    progress = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Indicator
-        fields = [
-            "code",
-            "url",
-            "name",
-            "description",
-            "unit",
-            "kind",
-            "source",
-            "dimensions",
-            "suppress_below",
-            "measures",
-            "targets",
-            "progress",
-        ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, indicator: Indicator) -> str:
-        return _url(self, "indicator", plan=self.context["plan"].slug, code=indicator.code)
-
-    @extend_schema_field(ProgressSerializer)
-    def get_progress(self, indicator: Indicator) -> dict:
-        known = self.context.get("progress") or {}
-        progress = known.get(indicator.pk)
-        if progress is None:
-            progress = indicator_progress(indicator, targets=indicator.targets.all())
-        return ProgressSerializer(progress).data
-
-
-class ObservationSerializer(serializers.ModelSerializer):
-    value = serializers.SerializerMethodField(
-        help_text='The value, or "< N" when it is a count under the indicator\'s threshold.'
-    )
-    suppressed = serializers.SerializerMethodField()
-    dims = serializers.DictField(child=serializers.CharField())
-    breakdown = serializers.SerializerMethodField(
-        help_text="The breakdown values (dims) as words, per language."
-    )
-
-    class Meta:
-        model = Observation
-        fields = ["period", "start", "end", "value", "suppressed", "dims", "breakdown", "source"]
-
-    @extend_schema_field(
-        {"type": "object", "additionalProperties": {"type": "string"}, "example": {"fr": "Liège"}}
-    )
-    def get_breakdown(self, observation: Observation) -> dict[str, str]:
-        if not observation.dims:
-            return {}
-        return self._indicator().breakdowns(observation.dims)
-
-    def _indicator(self) -> Indicator:
-        return self.context["indicator"]
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_value(self, observation: Observation) -> str:
-        indicator = self._indicator()
-        if indicator.is_suppressed(observation.value):
-            return f"< {indicator.suppress_below}"
-        return plain_number(observation.value)
-
-    @extend_schema_field(OpenApiTypes.BOOL)
-    def get_suppressed(self, observation: Observation) -> bool:
-        return self._indicator().is_suppressed(observation.value)
 
 
 # The caller ------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from planwatch.reporting.queries import (
     with_status_in,
 )
 
-from . import queries
+from . import indicator_serializers, queries
 from . import serializers as s
 from .base import (
     CODE,
@@ -466,11 +466,11 @@ def _indicators(plan: Plan) -> QuerySet[Indicator]:
     )
 
 
-@list_schema(s.IndicatorSerializer, tags=["indicators"])
+@list_schema(indicator_serializers.IndicatorSerializer, tags=["indicators"])
 class IndicatorList(PlanScopedList):
     """The plan's indicators, with their measures and targets."""
 
-    serializer_class = s.IndicatorSerializer
+    serializer_class = indicator_serializers.IndicatorSerializer
 
     def get_queryset(self):
         if self.fake:
@@ -504,11 +504,11 @@ class IndicatorScoped(PlanScoped):
         return self._indicator
 
 
-@one_schema(s.IndicatorSerializer, PLAN, CODE, tags=["indicators"])
+@one_schema(indicator_serializers.IndicatorSerializer, PLAN, CODE, tags=["indicators"])
 class IndicatorDetail(IndicatorScoped, generics.RetrieveAPIView):
     """One indicator."""
 
-    serializer_class = s.IndicatorSerializer
+    serializer_class = indicator_serializers.IndicatorSerializer
 
     def get_object(self) -> Indicator:
         indicator = self.get_indicator()
@@ -517,7 +517,7 @@ class IndicatorDetail(IndicatorScoped, generics.RetrieveAPIView):
 
 
 @list_schema(
-    s.ObservationSerializer,
+    indicator_serializers.ObservationSerializer,
     query_parameter(
         "period",
         str,
@@ -532,7 +532,7 @@ class ObservationList(IndicatorScoped, PlanScopedList):
     """An indicator's observations over time. A count under the indicator's ``suppress_below``
     is given as ``"< N"`` (``suppressed``: true), never as the count itself."""
 
-    serializer_class = s.ObservationSerializer
+    serializer_class = indicator_serializers.ObservationSerializer
     filters = queries.ObservationFilter
 
     def get_serializer_context(self) -> dict:

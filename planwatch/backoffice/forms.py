@@ -6,6 +6,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.documents.imports.values import ValueProblem, parse_decimal
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.milestones.confidence import choices as confidence_choices
 from planwatch.plans.models import Plan
@@ -132,6 +133,12 @@ class BudgetLineForm(forms.Form):
         decimal_places=2,
         max_digits=14,
     )
+    # Blank is exact, so that an untouched extra row still counts as empty.
+    qualifier = forms.ChoiceField(
+        label=_("Exactness"),
+        choices=[("", _("exact")), *Qualifier.choices[1:]],
+        required=False,
+    )
     # A blank first choice, so that an untouched extra row counts as empty.
     nature = forms.ChoiceField(label=_("Nature"), choices=[("", "—"), *BudgetLine.Nature.choices])
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *BudgetLine.Stage.choices])
@@ -140,7 +147,8 @@ class BudgetLineForm(forms.Form):
         if not self.has_changed() or self.cleaned_data.get("DELETE"):
             return None
         return BudgetInput(
-            **{key: self.cleaned_data[key] for key in ("year", "amount", "nature", "stage")}
+            **{key: self.cleaned_data[key] for key in ("year", "amount", "nature", "stage")},
+            qualifier=self.cleaned_data.get("qualifier") or Qualifier.EXACT,
         )
 
 

@@ -189,6 +189,7 @@ def contribution(request: HttpRequest, pk: int) -> HttpResponse:
                     "amount": line.amount,
                     "nature": line.nature,
                     "stage": line.stage,
+                    "qualifier": "" if line.qualifier == "exact" else line.qualifier,
                 }
                 for line in item.budget_lines.all()
             ],

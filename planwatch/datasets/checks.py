@@ -17,11 +17,15 @@ from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Government
 from planwatch.indicators.models import Dimension, Direction, Indicator
+from planwatch.lib.figures import Printed, Qualifier, meaning
 from planwatch.plans.intake import PlanRow, PlanRules
-from planwatch.reporting.models import BudgetLine, HeadlineFigure, Qualifier, Round
+from planwatch.reporting.models import BudgetLine, HeadlineFigure, Round
 
 from .plan_parts import MEASURE_KEYS, PlanParts
 from .reader import LANGUAGES, Checker, DatasetError, Problem, Record, parse_period
+
+QUALIFIERS = [*Qualifier.values, Printed.ALMOST]  # "almost" is stored as less_than
+EXCLUDED = ["", *BudgetLine.Excluded.values]  # why a line is left out of the totals
 
 
 @dataclass
@@ -195,7 +199,8 @@ class DatasetCheck(PlanParts):
             check.keys(
                 rec,
                 {"government", "year", "amount", "nature"},
-                {"actor", "measure", "to_year", "stage", "in_totals", "label", "source", "note"},
+                {"actor", "measure", "to_year", "stage", "in_totals", "label", "source", "note"}
+                | {"qualifier", "excluded_reason"},
             )
             if rec.get("government") not in self.gov_recs:
                 check.error(rec, f"unknown government {rec.get('government')!r}")
@@ -210,6 +215,9 @@ class DatasetCheck(PlanParts):
             in_totals = rec.get("in_totals", True)
             if not isinstance(in_totals, bool):
                 check.error(rec, "'in_totals' must be true or false")
+            excluded_reason = check.choice(rec, "excluded_reason", EXCLUDED)
+            if excluded_reason and in_totals is not False:
+                check.error(rec, "'excluded_reason' is only for lines with 'in_totals: false'")
             budget_lines.append(
                 {
                     "government": rec.get("government"),
@@ -223,6 +231,8 @@ class DatasetCheck(PlanParts):
                         rec, "stage", BudgetLine.Stage.values, default="allocated"
                     ),
                     "in_totals": bool(in_totals),
+                    "excluded_reason": excluded_reason,
+                    "qualifier": meaning(check.choice(rec, "qualifier", QUALIFIERS, "exact")),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
@@ -260,7 +270,7 @@ class DatasetCheck(PlanParts):
                     "to_year": to_year,
                     "nature": check.choice(rec, "nature", natures, default=""),
                     "amount": check.decimal(rec, "amount").quantize(Decimal("0.01")),
-                    "qualifier": check.choice(rec, "qualifier", Qualifier.values, default="exact"),
+                    "qualifier": check.choice(rec, "qualifier", Printed.values, default="exact"),
                     "label": check.text(rec, "label", required=False),
                     "source": check.string(rec, "source"),
                     "note": check.string(rec, "note"),
@@ -341,7 +351,7 @@ class DatasetCheck(PlanParts):
         check = self.check
         result = []
         for point in check.records(check.slug_list(rec, key), key[:-1]):
-            check.keys(point, {"period", "value"}, {"dims"} | extra)
+            check.keys(point, {"period", "value"}, {"dims", "qualifier"} | extra)
             period = parse_period(point.get("period"))
             if period is None:
                 check.error(
@@ -364,6 +374,7 @@ class DatasetCheck(PlanParts):
                 "start": period[1],
                 "end": period[2],
                 "value": check.decimal(point, "value"),
+                "qualifier": meaning(check.choice(point, "qualifier", QUALIFIERS, "exact")),
                 "dims": {str(k): str(v) for k, v in dims.items()},
                 "note": check.string(point, "note"),
             }

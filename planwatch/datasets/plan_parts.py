@@ -214,7 +214,12 @@ class PlanParts:
                 )
             self.provision_codes[rec["slug"]] = {p["code"] for p in provisions}
             frameworks.append(
-                {"slug": rec["slug"], "name": check.text(rec, "name"), "provisions": provisions}
+                {
+                    "slug": rec["slug"],
+                    "name": check.text(rec, "name"),
+                    "provisions": provisions,
+                    "note": check.string(rec, "note"),
+                }
             )
         return frameworks
 

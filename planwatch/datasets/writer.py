@@ -205,7 +205,9 @@ class DatasetWriter(Writer):
         }
         self.provision: dict[tuple[str, str], Provision] = {}
         for f in self.ds.frameworks:
-            framework = self.upsert(Framework, {"slug": f["slug"]}, languages("name", f["name"]))
+            framework = self.upsert(
+                Framework, {"slug": f["slug"]}, {**languages("name", f["name"]), "note": f["note"]}
+            )
             for pr in f["provisions"]:
                 self.provision[f["slug"], pr["code"]] = self.upsert(
                     Provision,
@@ -329,7 +331,8 @@ class DatasetWriter(Writer):
                 )
 
     def write_budgets(self) -> None:
-        plain = ["year", "to_year", "amount", "nature", "stage", "in_totals", "source", "note"]
+        plain = ["year", "to_year", "amount", "qualifier", "nature", "stage", "in_totals"]
+        plain += ["excluded_reason", "source", "note"]
         budget_fields = [
             "government_id",
             "actor_id",
@@ -401,14 +404,14 @@ class DatasetWriter(Writer):
                 Observation,
                 obj.observations.all(),
                 i["observations"],
-                ["period", "start", "end", "value", "dims", "source", "note"],
+                ["period", "start", "end", "value", "qualifier", "dims", "source", "note"],
                 {"indicator": obj},
             )
             self.replace_children(
                 Target,
                 obj.targets.all(),
                 i["targets"],
-                ["period", "start", "end", "value", "dims", "note", "direction"],
+                ["period", "start", "end", "value", "qualifier", "dims", "note", "direction"],
                 {"indicator": obj},
             )
 

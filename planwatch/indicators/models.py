@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.plans.models import Measure, Plan
 
@@ -182,6 +183,9 @@ class Observation(Period):
         related_name="observations",
     )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     dims = models.JSONField(_("dimension values"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("editorial note"), blank=True)
@@ -208,6 +212,9 @@ class Target(Period):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.REACH
+    )
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     dims = models.JSONField(_("dimension values"), default=dict, blank=True)
     note = models.TextField(_("editorial note"), blank=True)

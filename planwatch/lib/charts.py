@@ -46,8 +46,16 @@ class Series:
 
 @dataclass(frozen=True)
 class Category:
+    """A bar (or a group of bars). ``texts`` may give a value's text with its qualifier ("more
+    than 23,000"): such a value is drawn with a marker at the end of its bar, and the text is
+    used in its tooltip, the description and the data table."""
+
     label: str
     values: tuple[float, ...]
+    texts: tuple[str, ...] = ()
+
+    def is_qualified(self, index: int) -> bool:
+        return index < len(self.texts) and bool(self.texts[index])
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,12 @@ class Chart:
             return series.colour
         return STATUS_COLOURS.get(series.key) or PALETTE[index % len(PALETTE)]
 
+    def text(self, category: Category, index: int) -> str:
+        """A value as the chart writes it: its qualified text, if any, else the number."""
+        if category.is_qualified(index):
+            return category.texts[index]
+        return self.value_format(category.values[index])
+
     def totals(self) -> list[float]:
         return [sum(category.values) for category in self.categories]
 
@@ -91,8 +105,8 @@ class Chart:
         parts = []
         for category in self.categories:
             figures = ", ".join(
-                f"{series.label} {self.value_format(value)}"
-                for series, value in zip(self.series, category.values, strict=True)
+                f"{series.label} {self.text(category, index)}"
+                for index, series in enumerate(self.series)
             )
             parts.append(f"{category.label}: {figures}" if category.label else figures)
         parts += [f"{marker.label}: {self.value_format(marker.value)}" for marker in self.markers]
@@ -121,7 +135,7 @@ def table_rows(chart: Chart) -> tuple[list[str], list[list[str]]]:
         header.append(chart.total_header)
     rows = []
     for category in chart.categories:
-        row = [category.label] + [chart.value_format(value) for value in category.values]
+        row = [category.label] + [chart.text(category, i) for i in range(len(category.values))]
         if with_total:
             row.append(chart.value_format(sum(category.values)))
         rows.append(row)
@@ -165,6 +179,17 @@ def _text_colour(background: str) -> str:
 
 def _attr(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _marker(x: float, y: float, height: float) -> str:
+    """The mark of a qualified value: an open chevron past the end of its bar (the value is a
+    bound or an estimate, not an exact figure)."""
+    middle = y + height / 2
+    return (
+        f'<path class="qualified" d="M{x + 2:.1f} {middle - 5:.1f} L{x + 7:.1f} {middle:.1f} '
+        f'L{x + 2:.1f} {middle + 5:.1f}" fill="none" stroke="#222222" stroke-width="1.5" '
+        'aria-hidden="true"/>'
+    )
 
 
 def svg(chart: Chart) -> str:
@@ -227,7 +252,7 @@ def svg(chart: Chart) -> str:
             by = y if chart.stacked else y + index * bar_height
             width = value * scale
             colour = chart.colour(index)
-            text = chart.value_format(value)
+            text = chart.text(category, index)
             label = chart.series[index].label
             if width > 0:
                 out.append(
@@ -236,6 +261,10 @@ def svg(chart: Chart) -> str:
                     f"<title>{escape(category.label)}, {escape(label)}: {escape(text)}</title>"
                     "</rect>"
                 )
+            gap = 4
+            if category.is_qualified(index):
+                out.append(_marker(x + width, by, bar_height))
+                gap = 11
             if chart.stacked:
                 if width >= len(text) * CHAR_WIDTH + 4:
                     out.append(
@@ -246,7 +275,7 @@ def svg(chart: Chart) -> str:
                 x += width
             else:
                 out.append(
-                    f'<text x="{x + width + 4:.1f}" y="{by + bar_height / 2 + 4:.1f}" '
+                    f'<text x="{x + width + gap:.1f}" y="{by + bar_height / 2 + 4:.1f}" '
                     f'fill="#222222" font-size="{FONT_SIZE - 2}" aria-hidden="true">'
                     f"{escape(text)}</text>"
                 )

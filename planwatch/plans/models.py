@@ -218,6 +218,7 @@ class Framework(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    note = models.TextField(_("editorial note"), blank=True)
 
     class Meta:
         ordering = ["slug"]

@@ -15,6 +15,7 @@ from planwatch.documents.exports.values import per_language
 from planwatch.indicators import progress as progress_module
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.progress import indicator_progress
+from planwatch.indicators.templatetags.indicators import public_value
 from planwatch.lib import charts
 from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
@@ -47,6 +48,8 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             for p in pillars
         ],
     )
+    budget = stats.budget_totals(plan_obj)
+    published_totals = stats.published_budget_totals(plan_obj)
     return render(
         request,
         "portal/plan.html",
@@ -67,8 +70,9 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "by_actor": stats.split_by_actor(plan_obj, round_),
             "per_round": stats.split_per_round(plan_obj),
             "headline": stats.headline_figures(round_),
-            "budget": stats.budget_totals(plan_obj),
-            "published_totals": stats.published_budget_totals(plan_obj),
+            "budget": budget,
+            "published_totals": published_totals,
+            "budget_reconciliation": stats.budget_reconciliation(budget, published_totals),
             "indicators": indicators,
             "progress_counts": _progress_counts(plan_obj, indicators),
         },
@@ -282,6 +286,11 @@ def progress_method(request: HttpRequest, plan: str) -> HttpResponse:
 OBSERVATIONS_SHOWN = 200
 
 
+def qualified_text(observation: Observation) -> str:
+    """An observation's text with its qualifier for the chart's marker, "" when it is exact."""
+    return "" if observation.qualifier == "exact" else public_value(observation)
+
+
 @cached_page("by")
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     """An indicator's observations as a chart and the same data as a table. Counts under the
@@ -328,7 +337,11 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
         title=str(indicator),
         series=[charts.Series("value", str(unit))],
         categories=[
-            charts.Category(row["label"], (float(row["observation"].value),))
+            charts.Category(
+                row["label"],
+                (float(row["observation"].value),),
+                (qualified_text(row["observation"]),),
+            )
             for row in rows
             if not row["suppressed"]
         ],

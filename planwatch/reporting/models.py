@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor, Government
+from planwatch.lib.figures import Printed, Qualifier
 from planwatch.lib.i18n import translated
 from planwatch.plans.models import Measure, Plan, Status
 
@@ -119,20 +120,10 @@ class RoundExtension(models.Model):
         return self.until >= timezone.localdate()
 
 
-class Qualifier(models.TextChoices):
-    """How a published figure was printed: "more than 70%", "almost 102 million"."""
-
-    EXACT = "exact", _("exactly")
-    MORE_THAN = "more_than", _("more than")
-    LESS_THAN = "less_than", _("less than")
-    ALMOST = "almost", _("almost")
-    ABOUT = "about", _("about")
-
-
 class HeadlineFigure(models.Model):
     """A figure of the round's published report, kept exactly as printed ("more than 70%")."""
 
-    Qualifier = Qualifier
+    Qualifier = Printed
 
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="headline_figures"
@@ -140,7 +131,7 @@ class HeadlineFigure(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
     qualifier = models.CharField(
-        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+        _("qualifier"), max_length=12, choices=Printed.choices, default=Printed.EXACT
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -243,6 +234,14 @@ class BudgetLine(models.Model):
         ALLOCATED = "allocated", _("allocated")
         SPENT = "spent", _("spent")
 
+    class Excluded(models.TextChoices):
+        """Why a line is left out of the totals."""
+
+        ON_TOP_OF_TOTAL = "on_top_of_total", _("reported on top of the published total")
+        PART_OF_ANOTHER_LINE = "part_of_another_line", _("already part of another line")
+        INTERNATIONAL = "international", _("international cooperation, outside the plan's totals")
+        OUTSIDE_PERIOD = "outside_period", _("outside the period of the totals")
+
     # The largest amount a contribution may report, in euro: form, API, import and service.
     MAX_AMOUNT = 10_000_000_000
 
@@ -273,6 +272,9 @@ class BudgetLine(models.Model):
         _("last year"), null=True, blank=True, help_text=_("When the amount covers several years.")
     )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices)
     stage = models.CharField(
         _("stage"), max_length=10, choices=Stage.choices, default=Stage.ALLOCATED
@@ -281,6 +283,9 @@ class BudgetLine(models.Model):
         _("counted in totals"),
         default=True,
         help_text=_("Off when the amount is already part of another line's total."),
+    )
+    excluded_reason = models.CharField(
+        _("why it is not counted"), max_length=24, choices=Excluded.choices, blank=True
     )
     label = models.CharField(_("label"), max_length=400, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -345,7 +350,11 @@ class PublishedBudgetTotal(models.Model):
     )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
     qualifier = models.CharField(
-        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+        _("qualifier"),
+        max_length=12,
+        choices=Printed.choices,
+        default=Printed.EXACT,
+        help_text=_('As printed: "almost" counts as "less than".'),
     )
     label = models.CharField(_("label"), max_length=400, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils.formats import number_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from planwatch.actors.models import Government
+from planwatch.lib import figures, money
+from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Measure, Plan, Section, Status
 
 from .models import BudgetLine, HeadlineFigure, MeasureStatus, PublishedBudgetTotal, Round
@@ -136,12 +139,42 @@ def headline_figures(round_: Round | None) -> list[HeadlineFigure]:
 
 @dataclass
 class BudgetCell:
+    """Amounts per nature, and the qualifiers of the lines they add up (``lib/figures.py``):
+    a nature without a counted line has no qualifier and reads "not reported"."""
+
     specific: Decimal = Decimal(0)
     broader: Decimal = Decimal(0)
+    marks: dict[str, set[str]] = field(
+        default_factory=lambda: {"specific": set(), "broader": set()}
+    )
+    # Natures with no counted line but lines left out of the totals: "not counted", not "not
+    # reported" (the federal money for broader activities, reported on top of the total).
+    left_out: set[str] = field(default_factory=set)
+
+    def add(self, nature: str, amount: Decimal, qualifier: str = "exact") -> None:
+        setattr(self, nature, getattr(self, nature) + amount)
+        self.marks[nature].add(qualifier)
 
     @property
     def total(self) -> Decimal:
         return self.specific + self.broader
+
+    @property
+    def specific_qualifier(self) -> str:
+        return figures.of_sum(self.marks["specific"]) if self.marks["specific"] else ""
+
+    @property
+    def broader_qualifier(self) -> str:
+        return figures.of_sum(self.marks["broader"]) if self.marks["broader"] else ""
+
+    @property
+    def qualifier(self) -> str:
+        both = self.marks["specific"] | self.marks["broader"]
+        return figures.of_sum(both) if both else ""
+
+    @property
+    def is_lower_bound(self) -> bool:
+        return figures.is_lower_bound(self.qualifier)
 
 
 @dataclass
@@ -153,34 +186,135 @@ class BudgetRow:
 
 
 @dataclass
+class Exclusion:
+    """The lines left out of the totals for one reason."""
+
+    reason: str
+    label: object  # a lazy text, so that each language reads it in its own words
+    lines: list[BudgetLine]
+    cell: BudgetCell
+
+
+@dataclass
+class GovernmentBudget:
+    """What a government reported: ``counted`` (lines in the totals), ``not_counted`` (lines,
+    none in the totals) or ``not_reported`` (no line at all)."""
+
+    government: Government
+    state: str
+    cell: BudgetCell
+
+
+@dataclass
 class BudgetTotals:
     rows: list[BudgetRow] = field(default_factory=list)
     total: BudgetCell = field(default_factory=BudgetCell)
+    counted: list[BudgetLine] = field(default_factory=list)
+    excluded: list[Exclusion] = field(default_factory=list)
+    governments: list[GovernmentBudget] = field(default_factory=list)
 
 
 def budget_totals(plan: Plan) -> BudgetTotals:
-    """Totals per government level and period, specific vs broader, of lines counted in totals."""
-    rows = (
+    """Totals per government level and period, specific vs broader, of the public lines counted
+    in totals; the lines left out, grouped by their reason; and what each government reported.
+    Two queries: the plan's public lines and the governments."""
+    lines = list(
         BudgetLine.objects.public()
-        .filter(plan=plan, in_totals=True)
-        .values("government__level", "year", "to_year", "nature")
-        .annotate(amount=Sum("amount"))
-        .order_by()
+        .filter(plan=plan)
+        .select_related("government")
+        .order_by("government__order", "year", "to_year", "id")
     )
     cells: dict[tuple[str, int, int | None], BudgetCell] = defaultdict(BudgetCell)
     result = BudgetTotals()
-    for row in rows:
-        cell = cells[row["government__level"], row["year"], row["to_year"]]
-        setattr(cell, row["nature"], getattr(cell, row["nature"]) + row["amount"])
-        setattr(result.total, row["nature"], getattr(result.total, row["nature"]) + row["amount"])
+    reasons: dict[str, list[BudgetLine]] = defaultdict(list)
+    per_government: dict[int, BudgetCell] = defaultdict(BudgetCell)
+    reported: set[int] = set()
+    for line in lines:
+        reported.add(line.government_id)
+        if not line.in_totals:
+            reasons[line.excluded_reason].append(line)
+            continue
+        result.counted.append(line)
+        key = (line.government.level, line.year, line.to_year)
+        cells[key].add(line.nature, line.amount, line.qualifier)
+        result.total.add(line.nature, line.amount, line.qualifier)
+        per_government[line.government_id].add(line.nature, line.amount, line.qualifier)
     levels = [code for code, _label in Government.Level.choices]
     labels = dict(Government.Level.choices)
+    left_out = {
+        (line.government.level, line.nature) for lines in reasons.values() for line in lines
+    }
     for (level, year, to_year), cell in sorted(
         cells.items(), key=lambda item: (levels.index(item[0][0]), item[0][1], item[0][2] or 0)
     ):
         period = f"{year}-{to_year}" if to_year and to_year != year else str(year)
+        cell.left_out = {n for lv, n in left_out if lv == level and not cell.marks[n]}
         result.rows.append(BudgetRow(level, str(labels[level]), period, cell))
+    result.total.left_out = {n for _lv, n in left_out if not result.total.marks[n]}
+    reason_labels = dict(BudgetLine.Excluded.choices)
+    for reason in [*BudgetLine.Excluded.values, ""]:
+        if reasons.get(reason):
+            cell = BudgetCell()
+            for line in reasons[reason]:
+                cell.add(line.nature, line.amount, line.qualifier)
+            label = reason_labels.get(reason) or gettext_lazy("no reason recorded")
+            result.excluded.append(Exclusion(reason, label, reasons[reason], cell))
+    governments = (
+        Government.objects.filter(Q(actors__measures__plan=plan) | Q(pk__in=reported))
+        .exclude(level=Government.Level.INTERNATIONAL)
+        .distinct()
+        .order_by("order", "code")
+    )
+    for government in governments:
+        if government.pk in per_government:
+            state = "counted"
+        elif government.pk in reported:
+            state = "not_counted"
+        else:
+            state = "not_reported"
+        result.governments.append(
+            GovernmentBudget(government, state, per_government.get(government.pk, BudgetCell()))
+        )
     return result
+
+
+def budget_reconciliation(
+    totals: BudgetTotals, published: list[PublishedBudgetTotal], lang: str | None = None
+) -> str:
+    """One sentence setting the computed total beside the printed total of all levels, or ""."""
+    printed = next((p for p in published if not p.level and not p.nature), None)
+    if printed is None or not totals.rows:
+        return ""
+    with override(lang or current_language()):
+        return _reconciliation(totals, printed, lang or current_language())
+
+
+def _reconciliation(totals: BudgetTotals, printed: PublishedBudgetTotal, lang: str) -> str:
+    values = {
+        "computed": figures.qualified(
+            money.euro(totals.total.total, lang), totals.total.qualifier, lang
+        ),
+        "printed": figures.qualified(money.euro(printed.amount, lang), printed.qualifier, lang),
+        "difference": money.euro(abs(printed.amount - totals.total.total), lang),
+    }
+    if printed.amount == totals.total.total:
+        return _("The lines counted here add up to %(computed)s, as the report prints.") % values
+    if totals.total.qualifier != figures.Qualifier.EXACT or printed.qualifier != "exact":
+        return (
+            _(
+                "The lines counted here add up to %(computed)s; the report prints %(printed)s. The "
+                "%(difference)s between them comes from amounts the report gives only as bounds "
+                "(such as “more than” or “almost”)."
+            )
+            % values
+        )
+    return (
+        _(
+            "The lines counted here add up to %(computed)s; the report prints %(printed)s, "
+            "%(difference)s apart."
+        )
+        % values
+    )
 
 
 def published_budget_totals(plan: Plan) -> list[PublishedBudgetTotal]:

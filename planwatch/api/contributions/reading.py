@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from planwatch.lib.figures import Qualifier
 from planwatch.plans.models import Status
 from planwatch.reporting import permissions
 from planwatch.reporting.models import BudgetLine, Contribution, Round
@@ -32,6 +33,12 @@ class ContributionBudgetSerializer(serializers.Serializer):
     nature = serializers.ChoiceField(choices=BudgetLine.Nature.choices)
     stage = serializers.ChoiceField(
         choices=BudgetLine.Stage.choices, required=False, default=BudgetLine.Stage.ALLOCATED
+    )
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        required=False,
+        default=Qualifier.EXACT,
+        help_text="How exact the amount is: more_than and at_least make it a lower bound.",
     )
 
 

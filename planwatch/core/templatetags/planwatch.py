@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from planwatch.lib import money
+from planwatch.lib import figures, money
 from planwatch.lib.i18n import Text, current_language, languages, translated
 
 register = template.Library()
@@ -131,6 +131,25 @@ def signed(value: Decimal | int | None) -> str:
 @register.filter
 def get(mapping: dict, key: str):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def cell_amount(cell, nature: str = "") -> str:
+    """An amount of a computed budget cell (``reporting.stats.BudgetCell``) with its qualifier,
+    or "not reported" when no counted line makes it up: ``{{ row.cell|cell_amount:"specific" }}``
+    (no argument: the cell's total)."""
+    qualifier = getattr(cell, f"{nature}_qualifier" if nature else "qualifier")
+    if not qualifier:
+        words = _("not counted") if nature in cell.left_out else _("not reported")
+        return format_html('<span class="label">{}</span>', words)
+    return figures.qualified(money.euro(getattr(cell, nature or "total")), qualifier)
+
+
+@register.filter
+def qualified(text: str, qualifier: str | None) -> str:
+    """A formatted figure with its qualifier: ``{{ line.amount|euro|qualified:line.qualifier }}``
+    gives "plus de 79 000 000 €" in French (``lib/figures.py``)."""
+    return figures.qualified(str(text), qualifier)
 
 
 @register.filter

@@ -9,15 +9,29 @@ from django.db.models import Prefetch
 from planwatch.actors.models import Government
 from planwatch.indicators.models import Dimension, Indicator, Kind, Observation
 from planwatch.indicators.progress import Category, plan_progress
+from planwatch.lib.figures import Printed, Qualifier
 from planwatch.lib.i18n import all_translations
 from planwatch.plans.models import Measure, Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, Qualifier, Round
+from planwatch.reporting.models import BudgetLine, Round
 
 from .schema import Field, ForeignKey, Row, Source, only_measures
 from .values import choice_values, iso, number, translations
 
 # ------------------------------------------------------------------------------------ budgets
+
+
+def qualifier_field(what: str) -> Field:
+    """The ``qualifier`` column of a figure (``lib/figures.py``)."""
+    return Field(
+        "qualifier",
+        description=(
+            f"How exact the {what} is: exact, or a lower bound (more_than, at_least), an upper "
+            "bound (less_than, at_most) or an estimate (about)."
+        ),
+        required=True,
+        enum=choice_values(Qualifier),
+    )
 
 
 def budget_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iterator[Row]:
@@ -36,11 +50,14 @@ def budget_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Itera
             "to_year": line.to_year,
             "period": line.period,
             "amount": number(line.amount),
+            "qualifier": line.qualifier,
             "nature": line.nature,
             "stage": line.stage,
             "in_totals": line.in_totals,
+            "excluded_reason": line.excluded_reason or None,
             "label": all_translations(line, "label"),
             "source": line.source,
+            "note": line.note,
         }
 
 
@@ -49,8 +66,8 @@ BUDGETS = Source(
     title="Budget lines",
     description=(
         "Amounts in euro per government, year and measure, specific to gender-based violence "
-        "or broader. Only lines with in_totals true count in the totals; the others itemise "
-        "what a total already contains."
+        "or broader, each with its qualifier ('more_than': the amount is a lower bound). Only "
+        "lines with in_totals true count in the totals; excluded_reason says why a line does not."
     ),
     rows=budget_rows,
     primary_key=("id",),
@@ -70,6 +87,7 @@ BUDGETS = Source(
         Field("to_year", "integer", "The last year, when the amount covers several."),
         Field("period", description="The year or years, as 2021 or 2021-2023.", required=True),
         Field("amount", "number", "The amount in euro.", required=True),
+        qualifier_field("amount"),
         Field(
             "nature",
             description="Specific to gender-based violence, or broader activities.",
@@ -83,8 +101,14 @@ BUDGETS = Source(
             enum=choice_values(BudgetLine.Stage),
         ),
         Field("in_totals", "boolean", "Whether the line counts in the totals.", required=True),
+        Field(
+            "excluded_reason",
+            description="Why a line with in_totals false is left out of the totals.",
+            enum=choice_values(BudgetLine.Excluded),
+        ),
         translations("label", "What the amount is for"),
         Field("source", description="Where in the report this comes from."),
+        Field("note", description="The editors' note: how the source was read (English)."),
     ),
 )
 
@@ -134,7 +158,7 @@ BUDGET_TOTALS = Source(
             "qualifier",
             description="How the report qualified the amount (exact, more_than, almost, ...).",
             required=True,
-            enum=choice_values(Qualifier),
+            enum=choice_values(Printed),
         ),
         Field("amount", "number", "The amount in euro, as printed.", required=True),
         translations("label", "What the total covers"),
@@ -224,7 +248,7 @@ def observation_rows(plan: Plan, round_: Round | None, measures: Any = None) -> 
     queryset = (
         Observation.objects.filter(indicator__in=list(indicators))
         .order_by("indicator__order", "indicator__code", "start", "id")
-        .values("indicator_id", "period", "start", "end", "value", "dims", "source")
+        .values("indicator_id", "period", "start", "end", "value", "qualifier", "dims", "source")
     )
     # Streamed in chunks: a plan may hold a million observations.
     for values in queryset.iterator(chunk_size=5000):
@@ -237,6 +261,7 @@ def observation_rows(plan: Plan, round_: Round | None, measures: Any = None) -> 
             "start": iso(values["start"]),
             "end": iso(values["end"]),
             "value": f"< {indicator.suppress_below}" if suppressed else number(value),
+            "qualifier": values["qualifier"],
             "suppressed": suppressed,
             "dims": dict(values["dims"] or {}),
             "breakdown": indicator.breakdowns(values["dims"]) if values["dims"] else {},
@@ -270,6 +295,7 @@ OBSERVATIONS = Source(
         Field("start", "date", "First day of the period.", required=True),
         Field("end", "date", "Last day of the period.", required=True),
         Field("value", "number", 'The value, or "< N" when suppressed.'),
+        qualifier_field("value"),
         Field(
             "suppressed",
             "boolean",

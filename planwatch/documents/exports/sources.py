@@ -60,7 +60,12 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
         .values_list("measure_id", "status")
     )
     rows = chosen.order_by("number").values(
-        "pk", "number", "section__pillar", "section__code", *per_language("title", "description")
+        "pk",
+        "number",
+        "section__pillar",
+        "section__code",
+        "note",
+        *per_language("title", "description"),
     )
     for values in rows:
         pk = values["pk"]
@@ -88,6 +93,7 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
             "articles": [a["provision__code"] for a in articles.get(pk, [])],
             "round": round_.slug if round_ else "",
             "status": statuses.get(pk, ""),
+            "note": values["note"],
         }
 
 
@@ -116,6 +122,7 @@ MEASURES = Source(
         Field("articles", description="Istanbul Convention articles.", many=True),
         Field("round", description="The reporting round the status is from."),
         Field("status", description="The status in that round.", enum=plan_statuses),
+        Field("note", description="The editors' note: how the source was read (English)."),
     ),
 )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from planwatch.datasets.reader import LANGUAGES
+from planwatch.lib.figures import Qualifier
 from planwatch.reporting import permissions
 from planwatch.reporting.models import BudgetLine, Contribution, Round
 from planwatch.reporting.services import (
@@ -78,6 +79,13 @@ BUDGET_SHEET = Sheet(
         Column("amount", "amount", _lazy("Amount in euro: 1234,56 or 1.234,56."), 40, 14),
         Column("nature", "choice", _lazy("specific or broader: pick it from the list."), 10, 12),
         Column("stage", "choice", _lazy("allocated or spent: pick it from the list."), 10, 12),
+        Column(
+            "qualifier",
+            "choice",
+            _lazy("How exact the amount is (more_than: a lower bound); empty is exact."),
+            12,
+            12,
+        ),
     ),
 )
 
@@ -309,7 +317,12 @@ class RoundCheck:
                 if amount != amount.quantize(Decimal("0.01")):
                     self.error(row, "amount", _("At most two decimals (cents)."))
                     ok = False
-        for name, choices in (("nature", BudgetLine.Nature), ("stage", BudgetLine.Stage)):
+        named = (
+            ("nature", BudgetLine.Nature),
+            ("stage", BudgetLine.Stage),
+            ("qualifier", Qualifier),
+        )
+        for name, choices in named:
             if values.get(name) is not None and values[name] not in choices.values:
                 self.error(
                     row,
@@ -319,7 +332,8 @@ class RoundCheck:
                 ok = False
         if not ok or item is None or any(n not in values for n in ("year", "nature", "stage")):
             return None
-        line = BudgetInput(values["year"], amount, values["nature"], values["stage"])
+        qualifier = values.get("qualifier") or Qualifier.EXACT
+        line = BudgetInput(values["year"], amount, values["nature"], values["stage"], qualifier)
         try:  # the service's own rules for a budget line (year, amount, the actor's government)
             check_contribution(item, ContributionInput("", {}, budget=[line]), submit=False)
         except ValidationError as exc:

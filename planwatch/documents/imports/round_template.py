@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planwatch.actors.models import Actor
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import translated
 from planwatch.reporting.models import BudgetLine, Contribution, Round
 
@@ -87,7 +88,7 @@ def _workbook(round_: Round, actor: Actor, language: str) -> bytes:
     lines = [(item.measure.number, line) for item in items for line in item.budget_lines.all()]
     lines.sort(key=lambda pair: (pair[0], pair[1].year, pair[1].nature, pair[1].stage))
     for number, (measure, line) in enumerate(lines, start=2):
-        row = [measure, actor.slug, line.year, line.amount, line.nature, line.stage]
+        row = [measure, actor.slug, line.year, line.amount, line.nature, line.stage, line.qualifier]
         for index, value in enumerate(row, start=1):
             budget.cell(row=number, column=index, value=value)
     end = len(lines) + 1 + SPARE_ROWS
@@ -101,6 +102,7 @@ def _workbook(round_: Round, actor: Actor, language: str) -> bytes:
     _validation(budget, BUDGET_SHEET, "year", f'"{years}"', 2, end)
     _validation(budget, BUDGET_SHEET, "nature", status["nature"], 2, end)
     _validation(budget, BUDGET_SHEET, "stage", status["stage"], 2, end)
+    _validation(budget, BUDGET_SHEET, "qualifier", status["qualifier"], 2, end)
     budget.protection.sheet = True
     out = io.BytesIO()
     book.save(out)
@@ -129,6 +131,7 @@ def _list(book: Workbook, round_: Round) -> dict[str, str]:
         "status": round_.plan.status_choices(),
         "nature": BudgetLine.Nature.choices,
         "stage": BudgetLine.Stage.choices,
+        "qualifier": Qualifier.choices,
     }
     ranges = {}
     for index, (name, choices) in enumerate(columns.items()):

@@ -13,10 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_noop
 
 from planwatch.actors.models import Government
-from planwatch.lib import charts
+from planwatch.lib import charts, figures
 from planwatch.plans.models import Plan
 from planwatch.reporting import stats
-from planwatch.reporting.models import BudgetLine, Qualifier, Round
+from planwatch.reporting.models import BudgetLine, Round
 
 from .common import content, document, paragraph, plain
 from .model import Document, Figure, Paragraph, Run, Section, Table
@@ -24,12 +24,6 @@ from .text import euro, label, t
 
 LEVELS = [code for code, _label in Government.Level.choices]
 LEVEL_LABELS = dict(Government.Level.choices)
-QUALIFIERS = {
-    Qualifier.MORE_THAN: "more than",
-    Qualifier.LESS_THAN: "less than",
-    Qualifier.ALMOST: "almost",
-    Qualifier.ABOUT: "about",
-}
 AMOUNT_COLUMNS = frozenset({1, 2, 3})
 
 
@@ -38,9 +32,8 @@ def level_label(level: str, lang: str) -> str:
 
 
 def qualified(qualifier: str, text: str, lang: str) -> str:
-    """ "more than €181,000,000": a figure as it was printed."""
-    words = QUALIFIERS.get(qualifier)
-    return f"{t(words, lang)} {text}" if words else text
+    """ "more than €181,000,000": a figure with its qualifier (``lib/figures.py``)."""
+    return figures.qualified(text, qualifier, lang)
 
 
 def totals_sentence(totals: stats.BudgetTotals, lang: str) -> Paragraph:
@@ -51,11 +44,53 @@ def totals_sentence(totals: stats.BudgetTotals, lang: str) -> Paragraph:
             "The budget lines counted in the totals add up to %(total)s: %(specific)s specific "
             "to gender-based violence and %(broader)s for broader activities that also serve it.",
             lang,
-            total=euro(totals.total.total, lang),
-            specific=euro(totals.total.specific, lang),
-            broader=euro(totals.total.broader, lang),
+            total=cell_amount(totals.total, "", lang),
+            specific=cell_amount(totals.total, "specific", lang),
+            broader=cell_amount(totals.total, "broader", lang),
         )
     )
+
+
+def cell_amount(cell: stats.BudgetCell, nature: str, lang: str) -> str:
+    """A computed amount with its qualifier ("at least €180,000,000"), or "not reported" when
+    no counted line makes it up."""
+    qualifier = getattr(cell, f"{nature}_qualifier" if nature else "qualifier")
+    if not qualifier:
+        return t("not counted" if nature in cell.left_out else "not reported", lang)
+    return qualified(qualifier, euro(getattr(cell, nature or "total"), lang), lang)
+
+
+def totals_notes(totals: stats.BudgetTotals, plan: Plan, lang: str) -> list[Paragraph]:
+    """What the computed totals are: lower bounds or not, beside the printed total, and what
+    they leave out (each reason with its sum; the annex lists the lines)."""
+    notes = []
+    if totals.total.is_lower_bound:
+        notes.append(
+            paragraph(
+                t(
+                    "Some amounts counted are lower bounds (“more than”), so the "
+                    "totals are lower bounds too.",
+                    lang,
+                ),
+                "note",
+            )
+        )
+    sentence = stats.budget_reconciliation(totals, stats.published_budget_totals(plan), lang)
+    if sentence:
+        notes.append(paragraph(sentence))
+    for group in totals.excluded:
+        notes.append(
+            paragraph(
+                t(
+                    "Left out of the totals, %(reason)s: %(amount)s.",
+                    lang,
+                    reason=label(group.label, lang),
+                    amount=cell_amount(group.cell, "", lang),
+                ),
+                "note",
+            )
+        )
+    return notes
 
 
 def totals_table(totals: stats.BudgetTotals, lang: str) -> Table:
@@ -72,9 +107,9 @@ def totals_table(totals: stats.BudgetTotals, lang: str) -> Table:
             [
                 level_label(row.level, lang),
                 row.period,
-                euro(row.cell.specific, lang),
-                euro(row.cell.broader, lang),
-                euro(row.cell.total, lang),
+                cell_amount(row.cell, "specific", lang),
+                cell_amount(row.cell, "broader", lang),
+                cell_amount(row.cell, "", lang),
             ]
             for row in totals.rows
         ],
@@ -82,9 +117,9 @@ def totals_table(totals: stats.BudgetTotals, lang: str) -> Table:
             [
                 t("All levels", lang),
                 "",
-                euro(totals.total.specific, lang),
-                euro(totals.total.broader, lang),
-                euro(totals.total.total, lang),
+                cell_amount(totals.total, "specific", lang),
+                cell_amount(totals.total, "broader", lang),
+                cell_amount(totals.total, "", lang),
             ]
         ],
         numeric=frozenset({2, 3, 4}),
@@ -140,6 +175,12 @@ def totals_chart(totals: stats.BudgetTotals, lang: str, id: str) -> Figure:
                 charts.Category(
                     f"{level_label(row.level, lang)} {row.period}",
                     (float(row.cell.specific), float(row.cell.broader)),
+                    tuple(
+                        cell_amount(row.cell, nature, lang)
+                        if getattr(row.cell, f"{nature}_qualifier") not in ("", "exact")
+                        else ""
+                        for nature in ("specific", "broader")
+                    ),
                 )
                 for row in totals.rows
             ],
@@ -157,6 +198,7 @@ def budget_summary(plan: Plan, lang: str, anchor: str, number: str = "") -> Sect
     section.add(totals_sentence(totals, lang))
     if totals.rows:
         section.add(totals_table(totals, lang), totals_chart(totals, lang, f"{anchor}-chart"))
+        section.add(*totals_notes(totals, plan, lang))
     section.add(*published_table(plan, lang))
     return section
 
@@ -226,9 +268,9 @@ def lines_section(lines: list[BudgetLine], lang: str) -> Section:
             subtotal = stats.BudgetCell()
             uncounted = False
             for line in by_level[level][government]:
-                amount = euro(line.amount, lang)
+                amount = qualified(line.qualifier, euro(line.amount, lang), lang)
                 if line.in_totals:
-                    setattr(subtotal, line.nature, getattr(subtotal, line.nature) + line.amount)
+                    subtotal.add(line.nature, line.amount, line.qualifier)
                 else:
                     amount, uncounted = f"({amount}) *", True
                 actor = ""
@@ -245,6 +287,9 @@ def lines_section(lines: list[BudgetLine], lang: str) -> Section:
                         amount,
                     ]
                 )
+            subtotal_text = cell_amount(subtotal, "", lang)
+            if not subtotal.qualifier:
+                subtotal_text = t("none counted", lang)
             table = Table(
                 header=[
                     t("Period", lang),
@@ -256,7 +301,7 @@ def lines_section(lines: list[BudgetLine], lang: str) -> Section:
                     t("Amount", lang),
                 ],
                 rows=rows,
-                footer=[[t("Subtotal", lang), "", "", "", "", "", euro(subtotal.total, lang)]],
+                footer=[[t("Subtotal", lang), "", "", "", "", "", subtotal_text]],
                 numeric=frozenset({2, 6}),
                 nowrap=frozenset({0}),
                 widths=(4, 4, 2, 7, 3, 4, 5),
@@ -270,7 +315,7 @@ def lines_section(lines: list[BudgetLine], lang: str) -> Section:
             ).add(table)
             if uncounted:
                 note = gettext_noop(
-                    "* Not counted in the totals: already part of the amount of another line."
+                    "* Not counted in the totals; the annex gives the reason for each line."
                 )
                 sub.add(paragraph(t(note, lang), "note"))
             level_section.children.append(sub)
@@ -356,6 +401,7 @@ def build_budget(plan: Plan, round_: Round | None, lang: str, today: date) -> Do
     chapter = Section(t("Totals per government level and period", lang), "totals", number="1")
     if totals.rows:
         chapter.add(totals_table(totals, lang), totals_chart(totals, lang, "totals-chart"))
+        chapter.add(*totals_notes(totals, plan, lang))
     else:
         chapter.add(paragraph(t("No budget lines are recorded for this plan.", lang)))
     chapter.add(*published_table(plan, lang))
@@ -367,4 +413,37 @@ def build_budget(plan: Plan, round_: Round | None, lang: str, today: date) -> Do
             actor_section(counted, lang),
             measure_section(counted, lang),
         ]
+    if totals.excluded:
+        doc.sections.append(excluded_section(totals, lang))
     return doc
+
+
+def excluded_section(totals: stats.BudgetTotals, lang: str) -> Section:
+    """The annex: every line left out of the totals, with the one reason it is left out."""
+    rows: list[list[str | Run]] = []
+    for group in totals.excluded:
+        for line in group.lines:
+            rows.append(
+                [
+                    line.period,
+                    content(line.government, "short", lang).text or line.government.code,
+                    content(line, "label", lang),
+                    capfirst(label(group.label, lang)),
+                    qualified(line.qualifier, euro(line.amount, lang), lang),
+                ]
+            )
+    return Section(t("Annex: lines left out of the totals", lang), "excluded", number="6").add(
+        Table(
+            header=[
+                t("Period", lang),
+                t("Government", lang),
+                t("Description", lang),
+                t("Why it is not counted", lang),
+                t("Amount", lang),
+            ],
+            rows=rows,
+            numeric=frozenset({4}),
+            nowrap=frozenset({0}),
+            widths=(3, 3, 8, 5, 4),
+        )
+    )

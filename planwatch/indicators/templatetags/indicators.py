@@ -4,17 +4,19 @@ from django import template
 
 from planwatch.core.templatetags.planwatch import number
 from planwatch.indicators.models import Dimension, Direction
+from planwatch.lib import figures
 
 register = template.Library()
 
 
 @register.filter
 def public_value(observation) -> str:
-    """An observation's value as public output shows it (small counts suppressed)."""
+    """An observation's value as public output shows it (small counts suppressed), with its
+    qualifier ("more than 23,000")."""
     indicator = observation.indicator
     if indicator.is_suppressed(observation.value):
         return f"< {indicator.suppress_below}"
-    return number(observation.value)
+    return figures.qualified(number(observation.value), getattr(observation, "qualifier", None))
 
 
 @register.filter

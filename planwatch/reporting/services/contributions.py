@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planwatch.accounts.models import User
+from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import languages
 
 from .. import permissions
@@ -26,6 +27,7 @@ class BudgetInput:
     amount: Decimal
     nature: str
     stage: str
+    qualifier: str = Qualifier.EXACT  # how exact the amount is (``lib/figures.py``)
 
 
 @dataclass
@@ -48,7 +50,7 @@ class ContributionInput:
             },
             evidence=[(link.url, link.label) for link in contribution.evidence.all()],
             budget=[
-                BudgetInput(line.year, line.amount, line.nature, line.stage)
+                BudgetInput(line.year, line.amount, line.nature, line.stage, line.qualifier)
                 for line in contribution.budget_lines.all()
             ],
         )
@@ -66,6 +68,7 @@ class ContributionInput:
             "budget": sorted(
                 f"{line.year} {Decimal(line.amount).quantize(Decimal('0.01'))} "
                 f"{line.nature} {line.stage}"
+                + ("" if line.qualifier == Qualifier.EXACT else f" {line.qualifier}")
                 for line in self.budget
             ),
         }
@@ -121,6 +124,11 @@ def check_contribution(
         if line.amount < 0 or line.amount > BudgetLine.MAX_AMOUNT:
             errors.setdefault("budget", []).append(
                 _("%(amount)s is not a plausible amount in euro.") % {"amount": line.amount}
+            )
+        if line.qualifier not in Qualifier.values:
+            errors.setdefault("budget", []).append(
+                _("“%(qualifier)s” is not a qualifier; use one of: %(allowed)s.")
+                % {"qualifier": line.qualifier, "allowed": ", ".join(Qualifier.values)}
             )
     if data.budget and contribution.actor.government_id is None:
         errors.setdefault("budget", []).append(
@@ -181,6 +189,7 @@ def save_contribution(
                 contribution=contribution,
                 year=line.year,
                 amount=line.amount,
+                qualifier=line.qualifier,
                 nature=line.nature,
                 stage=line.stage,
                 source=round_.slug,
