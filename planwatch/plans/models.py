@@ -23,6 +23,13 @@ class Status(models.TextChoices):
 ISTANBUL = "istanbul-convention"
 
 
+class PlanQuerySet(models.QuerySet):
+    def public(self) -> "PlanQuerySet":
+        """Plans the public may see: a draft (a successor being prepared) is seen only by its
+        coordinators, on the work pages."""
+        return self.filter(is_public=True)
+
+
 class Plan(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -44,6 +51,22 @@ class Plan(models.Model):
         default=list,
         help_text=_("The status codes this plan reports with, in order."),
     )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        db_default=True,
+        help_text=_("A draft plan (not public) is shown on the work pages only."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "slug"]
@@ -274,6 +297,16 @@ class Measure(models.Model):
         Provision, verbose_name=_("provisions"), blank=True, related_name="measures"
     )
     note = models.TextField(_("editorial note"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (euro)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    dropped = models.BooleanField(
+        _("dropped"),
+        default=False,
+        db_default=False,
+        help_text=_("Dropped during the plan; the reason is in its public changes."),
+    )
 
     objects = MeasureQuerySet.as_manager()
 
@@ -341,3 +374,75 @@ class MeasureActor(models.Model):
             column = "lead" if len(set(lead)) != len(lead) else "partners"
             problems.append((column, gettext("An actor is listed twice.")))
         return problems
+
+
+class MeasureMapping(models.Model):
+    """What became of a measure of a plan in its successor: continued as (one or several of the
+    new plan's measures), merged into one, completed, or dropped (with a public reason)."""
+
+    class Kind(models.TextChoices):
+        UNDECIDED = "undecided", _("undecided")
+        CONTINUED = "continued", _("continued")
+        MERGED = "merged", _("merged")
+        COMPLETED = "completed", _("completed")
+        DROPPED = "dropped", _("dropped")
+
+    measure = models.OneToOneField(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="mapping"
+    )
+    successor = models.ForeignKey(
+        Plan, verbose_name=_("successor plan"), on_delete=models.CASCADE, related_name="mappings"
+    )
+    kind = models.CharField(_("what became of it"), max_length=12, choices=Kind.choices)
+    targets = models.ManyToManyField(
+        Measure, verbose_name=_("new measures"), blank=True, related_name="continues"
+    )
+    reason = models.TextField(_("public reason"), blank=True)
+
+    class Meta:
+        ordering = ["successor", "measure__number"]
+        verbose_name = _("measure mapping")
+        verbose_name_plural = _("measure mappings")
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.get_kind_display()}"
+
+
+class MeasureChange(models.Model):
+    """One public change of a measure's commitment during its plan: what changed (before and
+    after), when and why."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", _("title")
+        DESCRIPTION = "description", _("description")
+        ACTORS = "actors", _("responsible actors")
+        DEADLINE = "deadline", _("deadline")
+        BUDGET = "budget", _("budget")
+        DROPPED = "dropped", _("dropped")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="changes"
+    )
+    on = models.DateField(_("date"))
+    field = models.CharField(_("what changed"), max_length=12, choices=Field.choices)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+    reason = models.TextField(_("public reason"))
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "on", "id"]
+        verbose_name = _("change of a measure")
+        verbose_name_plural = _("changes of measures")
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.get_field_display()} ({self.on})"
