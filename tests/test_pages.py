@@ -144,10 +144,10 @@ def _queries(client, url: str) -> int:
 # Each count includes the one query for the data version that keys the page cache (read for every
 # request in the tests: PLANWATCH_PAGE_CACHE_VERSION_SECONDS=0).
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 16),
+    "plan": ("/en/plans/{slug}/", 18),
     "measures": ("/en/plans/{slug}/measures/", 11),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 11),
-    "measure": ("/en/plans/{slug}/measures/7/", 11),
+    "measure": ("/en/plans/{slug}/measures/7/", 14),
     "coverage": ("/en/plans/{slug}/coverage/", 6),
     "indicator": ("/en/plans/{slug}/indicators/ind/", 6),
     "open data": ("/en/plans/{slug}/data/", 3),

@@ -4,6 +4,8 @@ the comparison page and the links between both plans' measure pages; drafts stay
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from planwatch.plans.models import Measure, MeasureMapping, Plan
 from planwatch.reporting.successor import (
@@ -131,3 +133,175 @@ def test_who_may_prepare_map_and_publish(nap, successor, focal_a):
             publish_successor(user, successor)
     set_mapping(admin, mapping(successor, 2), kind=Kind.COMPLETED)
     assert mapping(successor, 2).kind == Kind.COMPLETED
+
+
+def published(coordinator, successor) -> Plan:
+    set_mapping(coordinator, mapping(successor, 2), kind=Kind.CONTINUED, targets=[2, 4])
+    set_mapping(coordinator, mapping(successor, 7), kind=Kind.MERGED, targets=[8])
+    set_mapping(coordinator, mapping(successor, 9), kind=Kind.COMPLETED)
+    set_mapping(
+        coordinator, mapping(successor, 10), kind=Kind.DROPPED, reason="Covered by a new law."
+    )
+    return publish_successor(coordinator, successor)
+
+
+DRAFT_URLS = [
+    "/en/plans/nap-2026-2030/",
+    "/en/plans/nap-2026-2030/measures/",
+    "/en/plans/nap-2026-2030/measures/2/",
+    "/en/plans/nap-2026-2030/comparison/",
+    "/en/plans/nap-2026-2030/coverage/",
+    "/en/plans/nap-2026-2030/differences/",
+    "/en/plans/nap-2026-2030/indicators/",
+    "/en/plans/nap-2026-2030/data/",
+    "/en/plans/nap-2026-2030/download/measures.csv",
+    "/en/plans/nap-2026-2030/datapackage.zip",
+    "/en/plans/nap-2026-2030/reports/coverage.html",
+    "/api/v1/plans/nap-2026-2030/",
+    "/api/v1/plans/nap-2026-2030/measures/",
+]
+
+
+def test_a_draft_plan_is_hidden_on_every_public_surface(client, nap, successor):
+    for url in DRAFT_URLS:
+        assert client.get(url).status_code == 404, url
+    assert "nap-2026-2030" not in client.get("/api/v1/plans/").content.decode()
+    assert "nap-2026-2030" not in client.get("/catalog.ttl").content.decode()
+    # The old plan's measure page does not reveal the draft either.
+    page = client.get("/en/plans/nap-2021-2025/measures/2/").content.decode()
+    assert "nap-2026-2030" not in page
+    assert "nap-2026-2030" not in client.get("/en/plans/nap-2021-2025/").content.decode()
+
+
+def test_draft_plans_are_refused_by_the_public_commands(nap, successor, tmp_path):
+    for command, args in [
+        ("export", ["measures", "--plan", "nap-2026-2030", "--format", "csv"]),
+        ("publish_static", ["--plan", "nap-2026-2030", "--out", str(tmp_path / "site")]),
+        ("render_reports", ["--plan", "nap-2026-2030"]),
+    ]:
+        with pytest.raises(CommandError, match="nap-2026-2030"):
+            call_command(command, *args)
+
+
+def test_a_published_successor_shows_everywhere(client, nap, coordinator, successor):
+    published(coordinator, successor)
+    for url in DRAFT_URLS[:4] + DRAFT_URLS[-2:]:
+        assert client.get(url).status_code == 200, url
+    plan_page = client.get("/en/plans/nap-2021-2025/").content.decode()
+    assert 'href="/en/plans/nap-2026-2030/"' in plan_page
+    assert 'href="/en/plans/nap-2026-2030/comparison/"' in plan_page
+    new_page = client.get("/en/plans/nap-2026-2030/").content.decode()
+    assert 'href="/en/plans/nap-2021-2025/"' in new_page
+
+
+def test_both_measure_pages_link_measure_to_measure(client, nap, coordinator, successor):
+    published(coordinator, successor)
+    old = client.get("/en/plans/nap-2021-2025/measures/2/").content.decode()
+    assert "Continued as" in old
+    assert 'href="/en/plans/nap-2026-2030/measures/2/"' in old
+    assert 'href="/en/plans/nap-2026-2030/measures/4/"' in old
+    new = client.get("/en/plans/nap-2026-2030/measures/4/").content.decode()
+    assert "Continues" in new
+    assert 'href="/en/plans/nap-2021-2025/measures/2/"' in new
+    assert 'href="/en/plans/nap-2021-2025/measures/4/"' in new
+    merged = client.get("/en/plans/nap-2021-2025/measures/7/").content.decode()
+    assert "Merged into" in merged and 'href="/en/plans/nap-2026-2030/measures/8/"' in merged
+    dropped = client.get("/en/plans/nap-2021-2025/measures/10/").content.decode()
+    assert "Dropped from" in dropped and "Covered by a new law." in dropped
+    completed = client.get("/en/plans/nap-2021-2025/measures/9/").content.decode()
+    assert "Completed" in completed
+
+
+def test_the_comparison_page_lists_per_pillar(client, nap, coordinator, successor):
+    published(coordinator, successor)
+    # Measure 10's copy continues nothing now: it is new in the new plan.
+    page = client.get("/en/plans/nap-2026-2030/comparison/").content.decode()
+    one = page[page.index('id="pillar-1"') : page.index('id="pillar-2"')]
+    two = page[page.index('id="pillar-2"') : page.index('id="pillar-3"')]
+    assert "Merged" in one and 'href="/en/plans/nap-2021-2025/measures/7/"' in one
+    assert "Carried over" in one and 'href="/en/plans/nap-2026-2030/measures/4/"' in one
+    assert "Dropped" not in one and "Completed" not in one
+    assert "Dropped" in two and "Covered by a new law." in two
+    assert "Completed" in two and 'href="/en/plans/nap-2021-2025/measures/9/"' in two
+    assert "New" in two and 'href="/en/plans/nap-2026-2030/measures/10/"' in two
+
+
+def test_the_work_page_lists_filters_and_edits_the_mapping(client, nap, coordinator, successor):
+    client.force_login(coordinator)
+    url = "/en/work/plans/nap-2026-2030/successor/"
+    page = client.get(url + "?state=continued&pillar=1").content.decode()
+    assert 'href="/en/work/plans/nap-2026-2030/successor/2/"' in page
+    assert "/successor/112/" not in page  # pillar 5
+    assert "/successor/2/" not in client.get(url + "?state=dropped").content.decode()
+    before = MeasureMapping.objects.filter(kind=Kind.CONTINUED).count()
+    client.get(url + "2/")  # GET never writes
+    assert MeasureMapping.objects.filter(kind=Kind.CONTINUED).count() == before
+    response = client.post(url + "2/", {"kind": "dropped", "targets": "", "reason": ""})
+    assert response.status_code == 200
+    assert "Give the public reason why the measure is dropped." in response.content.decode()
+    assert mapping(successor, 2).kind == Kind.CONTINUED
+    response = client.post(url + "2/", {"kind": "continued", "targets": "two", "reason": ""})
+    assert "Write measure numbers only" in response.content.decode()
+    response = client.post(url + "2/", {"kind": "dropped", "targets": "", "reason": "Obsolete."})
+    assert response.status_code == 302
+    assert mapping(successor, 2).kind == Kind.DROPPED
+
+
+def test_publication_from_the_work_page_waits_for_every_measure(
+    client, nap, coordinator, successor
+):
+    client.force_login(coordinator)
+    set_mapping(coordinator, mapping(successor, 4), kind=Kind.UNDECIDED)
+    page = client.get("/en/work/plans/nap-2026-2030/successor/").content.decode()
+    assert "The plan cannot be published yet: 1 measure of the old plan is not mapped." in page
+    assert "Measure 4: say what became of it." in page
+    response = client.post("/en/work/plans/nap-2026-2030/successor/publish/", {"confirm": "on"})
+    assert response.status_code == 302
+    successor.refresh_from_db()
+    assert not successor.is_public
+    set_mapping(coordinator, mapping(successor, 4), kind=Kind.COMPLETED)
+    response = client.post("/en/work/plans/nap-2026-2030/successor/publish/", {"confirm": "on"})
+    assert response.url == "/en/plans/nap-2026-2030/comparison/"
+    successor.refresh_from_db()
+    assert successor.is_public
+
+
+def test_who_may_see_the_work_page(client, nap, successor, focal_a):
+    url = "/en/work/plans/nap-2026-2030/successor/"
+    assert client.get(url).status_code == 302  # to the log-in page
+    client.force_login(focal_a)
+    assert client.get(url).status_code == 404  # a draft is not revealed
+    assert client.post(url + "2/", {"kind": "completed"}).status_code == 404
+    assert client.post(url + "publish/", {"confirm": "on"}).status_code == 404
+    client.force_login(make_user(role="coordinator", plan=nap))
+    assert client.get(url).status_code == 200
+
+
+def test_the_commands(nap, coordinator, capsys):
+    call_command(
+        "plan", "successor", "--from", "nap-2021-2025", "--slug", "next", "--title", "Next",
+        "--user", coordinator.email,
+    )  # fmt: skip
+    call_command(
+        "plan", "map", "next", "2", "--kind", "merged", "--to", "4", "--user", coordinator.email
+    )
+    assert mapping(Plan.objects.get(slug="next"), 2).kind == Kind.MERGED
+    with pytest.raises(CommandError, match="public reason"):
+        call_command("plan", "map", "next", "4", "--kind", "dropped", "--user", coordinator.email)
+    call_command("plan", "map", "next", "4", "--kind", "undecided", "--user", coordinator.email)
+    with pytest.raises(CommandError, match="Measure 4: say what became of it."):
+        call_command("plan", "publish", "next", "--user", coordinator.email)
+    call_command("plan", "map", "next", "4", "--kind", "completed", "--user", coordinator.email)
+    call_command("plan", "publish", "next", "--user", coordinator.email)
+    assert Plan.objects.get(slug="next").is_public
+
+
+def test_the_commands_check_who_runs_them(nap, focal_a):
+    with pytest.raises(CommandError, match="may not"):
+        call_command(
+            "plan", "successor", "--from", "nap-2021-2025", "--slug", "next", "--title", "Next",
+            "--user", focal_a.email,
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="No user"):
+        call_command("plan", "publish", "nap-2021-2025", "--user", "nobody@example.org")
+    assert not Plan.objects.filter(slug="next").exists()

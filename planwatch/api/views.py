@@ -116,8 +116,10 @@ def _plans() -> QuerySet[Plan]:
         .order_by("-end", "-id")  # as Round.objects.latest_published
         .values("slug")[:1]
     )
-    return Plan.objects.select_related("coordinator__government").annotate(
-        latest_published_round=Subquery(latest)
+    return (
+        Plan.objects.public()
+        .select_related("coordinator__government")
+        .annotate(latest_published_round=Subquery(latest))
     )
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
-from planwatch.reporting.permissions import coordinates
+from planwatch.reporting.permissions import coordinates, public_plans
 
 from . import published, reports
 
@@ -30,7 +30,7 @@ def report_round(request: HttpRequest, plan: Plan) -> Round | None:
 def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> HttpResponse:
     if kind not in reports.KINDS or format not in reports.FORMATS:
         raise Http404("No such report.")
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = report_round(request, plan_obj)
     if round_ is None and kind == "interim":
         raise Http404("This plan has no published round yet.")

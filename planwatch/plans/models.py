@@ -446,3 +446,30 @@ class MeasureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.number}: {self.get_field_display()} ({self.on})"
+
+    def shown(self, value: str) -> str:
+        """A before or after value as the current language writes it."""
+        import datetime as dt
+        from decimal import Decimal
+
+        from django.utils.formats import date_format
+
+        from planwatch.lib import money
+
+        if not value:
+            return "—"
+        if self.field == self.Field.DEADLINE:
+            return date_format(dt.date.fromisoformat(value), "j F Y")
+        if self.field == self.Field.BUDGET:
+            return money.euro(Decimal(value))
+        if self.field == self.Field.DROPPED:
+            return gettext("dropped") if value == "yes" else gettext("in the plan")
+        return value
+
+    @property
+    def before_shown(self) -> str:
+        return self.shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return self.shown(self.after)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_safe
 
 from planwatch.documents.datapackage import write_datapackage
 from planwatch.documents.exports import FORMATS, SOURCES, export
-from planwatch.plans.models import Measure, Plan
+from planwatch.plans.models import Measure
 from planwatch.reporting.models import Round
+from planwatch.reporting.permissions import public_plans
 
 from .forms import MeasureFilter
 from .views import filter_measures
@@ -89,7 +90,7 @@ def download(request: HttpRequest, plan: str, what: str, fmt: str) -> HttpRespon
     source = SOURCES.get(what)
     if source is None or fmt not in FORMATS:
         raise Http404(_("No such download."))
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
 
     # Measures carry their status in one round: the latest published one unless ?round= names
     # another published round. Statuses cover every published round unless ?round= is given.
@@ -136,7 +137,7 @@ def bad_request(message: str) -> HttpResponse:
 @require_safe
 def datapackage(request: HttpRequest, plan: str) -> HttpResponse:
     """The Frictionless data package (``datapackage.json`` and one CSV per source) as a zip."""
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         write_datapackage(plan_obj, Path(folder))

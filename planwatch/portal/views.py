@@ -16,13 +16,14 @@ from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 from planwatch.reporting import stats
 from planwatch.reporting.models import BudgetLine, MeasureStatus, Round
-from planwatch.reporting.permissions import public_assessments
+from planwatch.reporting.permissions import public_assessments, public_plans
 
+from . import lineage
 from .forms import MeasureFilter
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.all())
+    plans = list(public_plans())
     if len(plans) == 1:
         return redirect(plans[0])
     return render(request, "portal/home.html", {"plans": plans})
@@ -30,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cached_page()
 def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
+    plan_obj = get_object_or_404(public_plans().select_related("coordinator"), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
     indicators = latest_observations(Indicator.objects.filter(plan=plan_obj))
     pillars = stats.split_by_pillar(plan_obj, round_)
@@ -64,6 +65,7 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "budget": stats.budget_totals(plan_obj),
             "published_totals": stats.published_budget_totals(plan_obj),
             "indicators": indicators,
+            **lineage.plan_lineage(plan_obj),
         },
     )
 
@@ -88,7 +90,7 @@ def latest_observations(indicators) -> list[Indicator]:
 
 @cached_page(*MeasureFilter.base_fields)
 def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
     form = MeasureFilter(
         plan_obj, request.GET or None, version=getattr(request, "data_version", None)
@@ -120,7 +122,7 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
     current = MeasureStatus.objects.filter(round=round_, measure=OuterRef("pk"))
     rows = list(
         measures.annotate(current_status=Subquery(current.values("status")[:1])).values(
-            "pk", "number", "section__code", "current_status", *per_language("title")
+            "pk", "number", "section__code", "current_status", "dropped", *per_language("title")
         )
     )
     roles = MeasureActor.objects.filter(measure__in=measures.values("pk")).order_by(
@@ -156,6 +158,7 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
             "objective": row["section__code"],
             "actors": ", ".join(actors.get(row["pk"], [])),
             "status": row["current_status"],
+            "dropped": row["dropped"],
         }
         for row in rows
     ]
@@ -230,8 +233,10 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
             ),
             "indicators",
             Prefetch("related", queryset=Measure.objects.order_by("number")),
+            *lineage.measure_prefetches(),
         ),
         plan__slug=plan,
+        plan__is_public=True,
         number=number,
     )
     timeline = [
@@ -246,14 +251,19 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
     return render(
         request,
         "portal/measure.html",
-        {"plan": measure.plan, "measure": measure, "timeline": timeline},
+        {
+            "plan": measure.plan,
+            "measure": measure,
+            "timeline": timeline,
+            "lineage": lineage.measure_lineage(measure),
+        },
     )
 
 
 @cached_page()
 def differences(request: HttpRequest, plan: str) -> HttpResponse:
     """Measures whose civil-society rating differs from the official status of the round."""
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     assessments = (
         public_assessments()
         .filter(round__plan=plan_obj)
@@ -292,7 +302,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     out."""
     from planwatch.plans.models import Framework, Provision
 
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
     measures = (
         Measure.objects.filter(plan=plan_obj)
@@ -322,7 +332,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
 
 @cached_page()
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     indicators = Indicator.objects.filter(plan=plan_obj).order_by("order", "code")
     return render(request, "portal/indicators.html", {"plan": plan_obj, "indicators": indicators})
 
@@ -339,6 +349,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             Prefetch("measures", queryset=Measure.objects.order_by("number"))
         ),
         plan__slug=plan,
+        plan__is_public=True,
         code=code,
     )
     by = request.GET.get("by", "")
@@ -400,7 +411,7 @@ def open_data(request: HttpRequest, plan: str) -> HttpResponse:
 
     from .downloads import SOURCE_TEXTS
 
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     sources = [
         {"name": name, "title": title, "text": text, "formats": list(FORMATS)}
         for name in SOURCES

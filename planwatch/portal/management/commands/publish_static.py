@@ -22,9 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan: str, out: str, base_url: str, **options) -> None:
-        plan_obj = Plan.objects.filter(slug=plan).first()
+        plan_obj = Plan.objects.public().filter(slug=plan).first()
         if plan_obj is None:
-            raise CommandError(f"No plan {plan!r}.")
+            raise CommandError(f"No public plan {plan!r} (a draft plan is not published).")
         folder = Path(out)
         if folder.exists() and not folder.is_dir():
             raise CommandError(f"{out} exists and is not a folder.")
