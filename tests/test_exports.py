@@ -19,7 +19,7 @@ from planwatch.indicators.models import Indicator, Observation
 from planwatch.reporting import stats
 from planwatch.reporting.models import BudgetLine, Contribution, MeasureStatus, Round
 
-from .factories import make_plan
+from .factories import make_plan, make_user
 
 
 def as_json(what: str, plan, round_=None, measures=None) -> list[dict]:
@@ -48,6 +48,11 @@ def latest(plan) -> Round:
 @pytest.mark.parametrize("what", sorted(SOURCES))
 def test_every_source_gives_the_same_rows_in_every_format(nap, nap_reports, what):
     source = SOURCES[what]
+    if what == "changes":
+        from planwatch.reporting.commitments import change_measure
+
+        admin = make_user(is_superuser=True)
+        change_measure(admin, nap.measures.get(number=12), reason="Later.", budget=1000)
     round_ = latest(nap) if what == "measures" else None
     rows = as_json(what, nap, round_)
     raw, table = as_csv(what, nap, round_)

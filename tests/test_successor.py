@@ -109,7 +109,7 @@ def test_an_undecided_measure_blocks_publication_with_a_clear_message(
     set_mapping(coordinator, mapping(successor, 13), kind=Kind.UNDECIDED)
     with pytest.raises(ValidationError) as exc:
         publish_successor(coordinator, successor)
-    assert "1 measure(s) of the old plan are not mapped" in exc.value.messages[0]
+    assert "1 measure of the old plan is not mapped" in exc.value.messages[0]
     assert "Measure 13: say what became of it." in exc.value.messages
     successor.refresh_from_db()
     assert not successor.is_public
@@ -154,8 +154,9 @@ DRAFT_URLS = [
     "/en/plans/nap-2026-2030/differences/",
     "/en/plans/nap-2026-2030/indicators/",
     "/en/plans/nap-2026-2030/data/",
-    "/en/plans/nap-2026-2030/download/measures.csv",
-    "/en/plans/nap-2026-2030/datapackage.zip",
+    "/en/plans/nap-2026-2030/downloads/measures.csv",
+    "/en/plans/nap-2026-2030/downloads/changes.json",
+    "/en/plans/nap-2026-2030/downloads/datapackage.zip",
     "/en/plans/nap-2026-2030/reports/coverage.html",
     "/api/v1/plans/nap-2026-2030/",
     "/api/v1/plans/nap-2026-2030/measures/",
@@ -185,7 +186,7 @@ def test_draft_plans_are_refused_by_the_public_commands(nap, successor, tmp_path
 
 def test_a_published_successor_shows_everywhere(client, nap, coordinator, successor):
     published(coordinator, successor)
-    for url in DRAFT_URLS[:4] + DRAFT_URLS[-2:]:
+    for url in DRAFT_URLS:
         assert client.get(url).status_code == 200, url
     plan_page = client.get("/en/plans/nap-2021-2025/").content.decode()
     assert 'href="/en/plans/nap-2026-2030/"' in plan_page

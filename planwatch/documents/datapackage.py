@@ -33,6 +33,7 @@ RESOURCES = (
     "budget-totals",
     "indicators",
     "observations",
+    "changes",
 )
 
 

@@ -82,6 +82,13 @@ SOURCE_TEXTS = {
             'as "< N".'
         ),
     ),
+    "changes": (
+        gettext_lazy("Changes of commitments"),
+        gettext_lazy(
+            "Each change of a measure's wording, responsible actors, deadline or budget during "
+            "the plan, and each measure dropped, with the date, the reason, before and after."
+        ),
+    ),
 }
 
 

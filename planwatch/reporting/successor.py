@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from planwatch.accounts.models import Role, User
@@ -314,16 +315,13 @@ def publish_successor(user: User | None, successor: Plan) -> Plan:
         raise ValidationError(_("This plan is already published."))
     problems = publication_problems(successor)
     if problems:
-        raise ValidationError(
-            [
-                _(
-                    "The plan cannot be published while %(count)s measure(s) of the old plan are "
-                    "not mapped."
-                )
-                % {"count": len(problems)}
-            ]
-            + [p.message for p in problems[:20]]
-        )
+        count = len(problems)
+        summary = ngettext(
+            "The plan cannot be published while %(count)s measure of the old plan is not mapped.",
+            "The plan cannot be published while %(count)s measures of the old plan are not mapped.",
+            count,
+        ) % {"count": count}
+        raise ValidationError([summary] + [p.message for p in problems[:20]])
     with transaction.atomic():
         successor.is_public = True
         successor.save(update_fields=["is_public"])

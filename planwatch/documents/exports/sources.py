@@ -14,6 +14,7 @@ from planwatch.plans.models import Measure, MeasureActor, Plan, Tag
 from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, Round
 from planwatch.reporting.permissions import public_assessments, public_contributions
 
+from .changes import CHANGES
 from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
 from .schema import Field, ForeignKey, Row, Source, narrowed, only_measures
 from .values import grouped, iso, per_language, plan_statuses, text, texts, translations
@@ -59,7 +60,14 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
         )
     )
     rows = chosen.order_by("number").values(
-        "pk", "number", "section__pillar", "section__code", *per_language("title", "description")
+        "pk",
+        "number",
+        "section__pillar",
+        "section__code",
+        "deadline",
+        "budget",
+        "dropped",
+        *per_language("title", "description"),
     )
     for values in rows:
         pk = values["pk"]
@@ -87,6 +95,9 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
             "articles": [a["provision__code"] for a in articles.get(pk, [])],
             "round": round_.slug if round_ else "",
             "status": statuses.get(pk, ""),
+            "deadline": iso(values["deadline"]),
+            "budget": values["budget"],
+            "dropped": values["dropped"],
         }
 
 
@@ -115,6 +126,14 @@ MEASURES = Source(
         Field("articles", description="Istanbul Convention articles.", many=True),
         Field("round", description="The reporting round the status is from."),
         Field("status", description="The status in that round.", enum=plan_statuses),
+        Field("deadline", "date", "The measure's deadline, if it has one."),
+        Field("budget", "number", "The budget committed to the measure, in euro, if given."),
+        Field(
+            "dropped",
+            "boolean",
+            "Whether the measure was dropped during the plan (see the changes).",
+            required=True,
+        ),
     ),
 )
 
@@ -330,5 +349,6 @@ SOURCES: dict[str, Source] = {
         BUDGET_TOTALS,
         INDICATORS,
         OBSERVATIONS,
+        CHANGES,
     )
 }
