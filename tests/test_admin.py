@@ -169,6 +169,11 @@ def every_record(nap_reports, coordinator):
         round=nap_reports, actor=status.measure.actors.first(), until=nap_reports.end
     )
     Notification.objects.create(user=coordinator, kind="digest", key="round-1-2026-12-04")
+    from planwatch.reporting.commitments import change_measure
+    from planwatch.reporting.successor import create_successor
+
+    create_successor(coordinator, nap_reports.plan, slug="next", title="Next")
+    change_measure(coordinator, status.measure, reason="Later.", budget=1000)
     return nap_reports
 
 

@@ -62,7 +62,7 @@ def test_every_old_measure_is_continued_as_its_copy_by_default(nap, successor):
     assert publication_problems(successor) == []
 
 
-def test_a_successor_needs_a_free_slug_and_a_title(nap, coordinator, successor):
+def test_a_successor_needs_a_free_slug_and_a_title(nap, coordinator, successor, english):
     with pytest.raises(ValidationError, match="already exists"):
         create_successor(coordinator, nap, slug="nap-2026-2030", title="x")
     with pytest.raises(ValidationError, match="title"):
