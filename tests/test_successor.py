@@ -88,7 +88,6 @@ def test_each_kind_of_mapping(nap, coordinator, successor, english):
     [
         ("continued", [], "", "targets", "Name the new measure"),
         ("merged", [2, 4], "", "targets", "one new measure"),
-        ("completed", [7], "", "targets", "has no new measure"),
         ("dropped", [], " ", "reason", "public reason"),
         ("continued", [999], "", "targets", "no measure 999"),
         ("nonsense", [], "", "kind", "Choose"),

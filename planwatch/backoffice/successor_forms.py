@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planwatch.actors.models import Actor
+from planwatch.lib.i18n import translated
 from planwatch.plans.models import MeasureMapping, Section
 
 from .forms import AmountField
@@ -23,7 +24,7 @@ class MappingFilter(forms.Form):
         super().__init__(*args, **kwargs)
         pillars = Section.objects.filter(plan=old_plan, parent=None).order_by("pillar")
         self.fields["pillar"].choices = [("", _("any"))] + [
-            (s.pillar, f"{s.pillar}. {s}") for s in pillars
+            (s.pillar, f"{s.pillar}. {translated(s, 'title').text}") for s in pillars
         ]
         actors = Actor.objects.filter(measures__plan=old_plan).distinct().order_by("slug")
         self.fields["actor"].choices = [("", _("any"))] + [(a.slug, str(a)) for a in actors]

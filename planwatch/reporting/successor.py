@@ -209,6 +209,8 @@ def set_mapping(
     if successor.is_public:
         raise ValidationError(_("This plan is published: its mapping can no longer change."))
     numbers = sorted(set(targets))
+    if TARGETS.get(kind) == (0, 0):
+        numbers = []  # completed, dropped, undecided: the new measures named before are let go
     errors = mapping_problems(successor, kind, numbers, reason)
     if errors:
         raise ValidationError(errors)
