@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from planwatch.plans.models import Measure, MeasureActor, MeasureMapping, Plan
-from planwatch.reporting import commitments, permissions, successor
+from planwatch.reporting import permissions, successor
 from planwatch.reporting.commitments import change_measure
 
 from .successor_forms import ChangeForm, MappingFilter, MappingForm, PublishSuccessorForm
@@ -177,6 +177,5 @@ def change(request: HttpRequest, plan: str, number: int) -> HttpResponse:
             "measure": measure,
             "form": form,
             "changes": measure.changes.order_by("-on", "-id"),
-            "drop": commitments.drop_reason(measure),
         },
     )
