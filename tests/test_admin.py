@@ -191,6 +191,11 @@ def every_record(nap_reports, coordinator):
     )
     ConfidenceLevel.objects.create(plan=nap_reports.plan, level=1, name_en="Certain")
     Notification.objects.create(user=coordinator, kind="digest", key="round-1-2026-12-04")
+    from planwatch.reporting.commitments import change_measure
+    from planwatch.reporting.successor import create_successor
+
+    create_successor(coordinator, nap_reports.plan, slug="next", title="Next")
+    change_measure(coordinator, status.measure, reason="Later.", budget=1000)
     return nap_reports
 
 

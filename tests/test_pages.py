@@ -144,10 +144,10 @@ def _queries(client, url: str) -> int:
 # Each count includes the one query for the data version that keys the page cache (read for every
 # request in the tests: PLANWATCH_PAGE_CACHE_VERSION_SECONDS=0).
 PAGES = {
-    "plan": ("/en/plans/{slug}/", 19),  # 16, targets (progress), milestones, budget governments
+    "plan": ("/en/plans/{slug}/", 21),  # 16; targets; milestones; budget governments; lineage (2)
     "measures": ("/en/plans/{slug}/measures/", 11),
     "filtered": ("/en/plans/{slug}/measures/?pillar=2&status=in_progress&q=1", 11),
-    "measure": ("/en/plans/{slug}/measures/7/", 12),  # + the milestones
+    "measure": ("/en/plans/{slug}/measures/7/", 15),  # + the milestones; lineage and changes (3)
     "coverage": ("/en/plans/{slug}/coverage/", 6),
     "indicator": ("/en/plans/{slug}/indicators/ind/", 6),
     "open data": ("/en/plans/{slug}/data/", 3),

@@ -162,7 +162,7 @@ class PlanScoped(ApiView):
 
     def get_plan(self) -> Plan:
         if not hasattr(self, "_plan"):
-            plan = Plan.objects.filter(slug=self.kwargs["plan"]).first()
+            plan = Plan.objects.public().filter(slug=self.kwargs["plan"]).first()
             if plan is None:
                 raise NotFound(_("There is no plan “%(slug)s”.") % {"slug": self.kwargs["plan"]})
             self._plan = plan

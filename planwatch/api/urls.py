@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-from . import base, contributions, milestones, schema_views, views
+from . import base, changes, contributions, milestones, schema_views, views
 
 app_name = "api"
 
@@ -64,6 +64,7 @@ urlpatterns = [
     path(plan + "measures/<int:number>/", views.MeasureDetail.as_view(), name="measure"),
     path(plan + "rounds/", views.RoundList.as_view(), name="rounds"),
     path(plan + "rounds/<slug:round>/", views.RoundDetail.as_view(), name="round"),
+    path(plan + "changes/", changes.ChangeList.as_view(), name="changes"),
     path(plan + "statuses/", views.StatusList.as_view(), name="statuses"),
     path(plan + "assessments/", views.AssessmentList.as_view(), name="assessments"),
     path(plan + "budget-lines/", views.BudgetLineList.as_view(), name="budget_lines"),

@@ -116,8 +116,10 @@ class Me(ApiView):
 
 def _plans() -> QuerySet[Plan]:
     latest = Round.objects.newest_published(OuterRef("pk")).values("slug")[:1]
-    return Plan.objects.select_related("coordinator__government").annotate(
-        latest_published_round=Subquery(latest)
+    return (
+        Plan.objects.public()
+        .select_related("coordinator__government")
+        .annotate(latest_published_round=Subquery(latest))
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_views, views
+from . import round_views, successor_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -17,6 +17,22 @@ urlpatterns = [
     path("contributions/<int:pk>/withdraw/", round_views.withdraw, name="withdraw"),
     path("rounds/<int:pk>/<slug:action>/", views.round_action, name="round_action"),
     path("rounds/<int:pk>/measures/<int:number>/", views.review, name="review"),
+    path("plans/<slug:plan>/successor/", successor_views.mapping_list, name="successor"),
+    path(
+        "plans/<slug:plan>/successor/publish/",
+        successor_views.publish,
+        name="successor_publish",
+    ),
+    path(
+        "plans/<slug:plan>/successor/<int:number>/",
+        successor_views.mapping_edit,
+        name="successor_mapping",
+    ),
+    path(
+        "plans/<slug:plan>/measures/<int:number>/change/",
+        successor_views.change,
+        name="measure_change",
+    ),
     path("assessments/", views.assessments, name="assessments"),
     path(
         "assessments/<int:pk>/<int:number>/<int:organisation>/",

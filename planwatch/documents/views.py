@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from planwatch.lib.i18n import current_language
 from planwatch.plans.models import Plan
 from planwatch.reporting.models import Round
-from planwatch.reporting.permissions import coordinates
+from planwatch.reporting.permissions import coordinates, public_plans
 
 from . import reports
 from .reports import published
@@ -31,7 +31,7 @@ def report_round(request: HttpRequest, plan: Plan) -> Round | None:
 def report_download(request: HttpRequest, plan: str, kind: str, format: str) -> HttpResponse:
     if kind not in reports.KINDS or format not in reports.FORMATS:
         raise Http404("No such report.")
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = report_round(request, plan_obj)
     if kind == "final":
         # Only the plan's final round has one (a published round: see reporting/final_round.py).

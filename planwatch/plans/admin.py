@@ -1,9 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from planwatch.lib.admin import ContentAdmin
+from planwatch.lib.admin import ContentAdmin, ReadOnlyAdmin
 
-from .models import Framework, Measure, MeasureActor, Plan, Provision, Section, Tag
+from .models import (
+    Framework,
+    Measure,
+    MeasureActor,
+    MeasureChange,
+    MeasureMapping,
+    Plan,
+    Provision,
+    Section,
+    Tag,
+)
 
 
 @admin.register(Plan)
@@ -56,3 +66,18 @@ class ProvisionAdmin(ContentAdmin):
     list_display = ["code", "title", "framework"]
     list_filter = ["framework"]
     search_fields = ["code", "title_nl", "title_fr", "title_en"]
+
+
+@admin.register(MeasureMapping)
+class MeasureMappingAdmin(ContentAdmin):
+    list_display = ["measure", "kind", "successor"]
+    list_filter = ["successor", "kind"]
+    raw_id_fields = ["measure", "targets"]
+    list_select_related = ["measure", "successor"]
+
+
+@admin.register(MeasureChange)
+class MeasureChangeAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "field", "on", "by"]
+    list_filter = ["field"]
+    list_select_related = ["measure", "by"]

@@ -24,6 +24,13 @@ class Status(models.TextChoices):
 ISTANBUL = "istanbul-convention"
 
 
+class PlanQuerySet(models.QuerySet):
+    def public(self) -> "PlanQuerySet":
+        """Plans the public may see: a draft (a successor being prepared) is seen only by its
+        coordinators, on the work pages."""
+        return self.filter(is_public=True)
+
+
 class Plan(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -54,6 +61,22 @@ class Plan(models.Model):
             'default: {"on_track": 0.95, "moderate": 0.6, "limited": 0, "keep_tolerance": 0.05}.'
         ),
     )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        db_default=True,
+        help_text=_("A draft plan (not public) is shown on the work pages only."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "slug"]
@@ -292,6 +315,16 @@ class Measure(models.Model):
         Provision, verbose_name=_("provisions"), blank=True, related_name="measures"
     )
     note = models.TextField(_("editorial note"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (euro)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    dropped = models.BooleanField(
+        _("dropped"),
+        default=False,
+        db_default=False,
+        help_text=_("Dropped during the plan; the reason is in its public changes."),
+    )
 
     objects = MeasureQuerySet.as_manager()
 
@@ -359,3 +392,102 @@ class MeasureActor(models.Model):
             column = "lead" if len(set(lead)) != len(lead) else "partners"
             problems.append((column, gettext("An actor is listed twice.")))
         return problems
+
+
+class MeasureMapping(models.Model):
+    """What became of a measure of a plan in its successor: continued as (one or several of the
+    new plan's measures), merged into one, completed, or dropped (with a public reason)."""
+
+    class Kind(models.TextChoices):
+        UNDECIDED = "undecided", _("undecided")
+        CONTINUED = "continued", _("continued")
+        MERGED = "merged", _("merged")
+        COMPLETED = "completed", _("completed")
+        DROPPED = "dropped", _("dropped")
+
+    measure = models.OneToOneField(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="mapping"
+    )
+    successor = models.ForeignKey(
+        Plan, verbose_name=_("successor plan"), on_delete=models.CASCADE, related_name="mappings"
+    )
+    kind = models.CharField(_("what became of it"), max_length=12, choices=Kind.choices)
+    targets = models.ManyToManyField(
+        Measure, verbose_name=_("new measures"), blank=True, related_name="continues"
+    )
+    reason = models.TextField(_("public reason"), blank=True)
+
+    class Meta:
+        ordering = ["successor", "measure__number"]
+        verbose_name = _("measure mapping")
+        verbose_name_plural = _("measure mappings")
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.get_kind_display()}"
+
+
+class MeasureChange(models.Model):
+    """One public change of a measure's commitment during its plan: what changed (before and
+    after), when and why."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", _("title")
+        DESCRIPTION = "description", _("description")
+        ACTORS = "actors", _("responsible actors")
+        DEADLINE = "deadline", _("deadline")
+        BUDGET = "budget", _("budget")
+        DROPPED = "dropped", _("dropped")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="changes"
+    )
+    on = models.DateField(_("date"))
+    field = models.CharField(_("what changed"), max_length=12, choices=Field.choices)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+    reason = models.TextField(_("public reason"))
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "on", "id"]
+        verbose_name = _("change of a measure")
+        verbose_name_plural = _("changes of measures")
+
+    def __str__(self) -> str:
+        return f"{self.measure.number}: {self.get_field_display()} ({self.on})"
+
+    def shown(self, value: str) -> str:
+        """A before or after value as the current language writes it."""
+        import datetime as dt
+        from decimal import Decimal
+
+        from django.utils.formats import date_format
+
+        from planwatch.lib import money
+
+        if not value:
+            return "—"
+        if self.field == self.Field.DEADLINE:
+            return date_format(dt.date.fromisoformat(value), "j F Y")
+        if self.field == self.Field.BUDGET:
+            return money.euro(Decimal(value))
+        if self.field == self.Field.DROPPED:
+            return gettext("dropped") if value == "yes" else gettext("in the plan")
+        return value
+
+    @property
+    def before_shown(self) -> str:
+        return self.shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return self.shown(self.after)

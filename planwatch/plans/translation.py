@@ -1,7 +1,17 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import Framework, Measure, MeasureActor, Plan, Provision, Section, Tag
+from .models import (
+    Framework,
+    Measure,
+    MeasureActor,
+    MeasureChange,
+    MeasureMapping,
+    Plan,
+    Provision,
+    Section,
+    Tag,
+)
 
 
 @register(Plan)
@@ -34,7 +44,17 @@ class MeasureTranslation(TranslationOptions):
     fields = ("title", "description")
 
 
+@register(MeasureMapping)
+class MeasureMappingTranslation(TranslationOptions):
+    fields = ("reason",)
+
+
+@register(MeasureChange)
+class MeasureChangeTranslation(TranslationOptions):
+    fields = ("reason",)
+
+
 # History is registered after translation so the historical tables get every language column.
-for model in (Plan, Section, Tag, Framework, Provision, MeasureActor):
+for model in (Plan, Section, Tag, Framework, Provision, MeasureActor, MeasureMapping):
     track_history(model)
 track_history(Measure, m2m_fields=["tags", "provisions"])

@@ -49,6 +49,7 @@ def catalogue_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """The DCAT-AP catalogue of every plan's open data, as Turtle or JSON-LD."""
     syntax, content_type = CATALOGUE_FORMATS[fmt]
     graph = catalogue.build(
-        Plan.objects.select_related("coordinator").order_by("slug"), catalogue.public_base(request)
+        Plan.objects.public().select_related("coordinator").order_by("slug"),
+        catalogue.public_base(request),
     )
     return HttpResponse(graph.serialize(format=syntax), content_type=content_type)

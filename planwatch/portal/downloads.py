@@ -18,8 +18,9 @@ from django.views.decorators.http import require_safe
 
 from planwatch.documents.exports import FORMATS, SOURCES, export
 from planwatch.documents.exports.datapackage import write_datapackage
-from planwatch.plans.models import Measure, Plan
+from planwatch.plans.models import Measure
 from planwatch.reporting.models import Round
+from planwatch.reporting.permissions import public_plans
 from planwatch.reporting.queries import MeasureFilter, filter_measures
 
 slug_re = re.compile(r"[-\w]{1,80}")
@@ -86,6 +87,13 @@ SOURCE_TEXTS = {
             'as "< N".'
         ),
     ),
+    "changes": (
+        gettext_lazy("Changes of commitments"),
+        gettext_lazy(
+            "Each change of a measure's wording, responsible actors, deadline or budget during "
+            "the plan, and each measure dropped, with the date, the reason, before and after."
+        ),
+    ),
 }
 
 
@@ -94,7 +102,7 @@ def download(request: HttpRequest, plan: str, what: str, fmt: str) -> HttpRespon
     source = SOURCES.get(what)
     if source is None or fmt not in FORMATS:
         raise Http404(_("No such download."))
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
 
     # Measures carry their status in one round: the latest published one unless ?round= names
     # another published round. Statuses cover every published round unless ?round= is given.
@@ -141,7 +149,7 @@ def bad_request(message: str) -> HttpResponse:
 @require_safe
 def datapackage(request: HttpRequest, plan: str) -> HttpResponse:
     """The Frictionless data package (``datapackage.json`` and one CSV per source) as a zip."""
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         write_datapackage(plan_obj, Path(folder))

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from planwatch.milestones import views as milestone_views
 
-from . import about, views
+from . import about, lineage, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/measures/", views.measure_list, name="measures"),
     path("plans/<slug:plan>/measures/<int:number>/", views.measure_detail, name="measure"),
+    path("plans/<slug:plan>/comparison/", lineage.comparison, name="comparison"),
     path("plans/<slug:plan>/differences/", views.differences, name="differences"),
     path("plans/<slug:plan>/coverage/", views.coverage, name="coverage"),
     path("plans/<slug:plan>/indicators/", views.indicator_list, name="indicators"),

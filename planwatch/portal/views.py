@@ -21,12 +21,14 @@ from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 from planwatch.reporting import queries, stats
 from planwatch.reporting.models import MeasureStatus, Round
-from planwatch.reporting.permissions import public_assessments
+from planwatch.reporting.permissions import public_assessments, public_plans
 from planwatch.reporting.queries import MeasureFilter, filter_measures
+
+from . import lineage
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = list(Plan.objects.all())
+    plans = list(public_plans())
     if len(plans) == 1:
         return redirect(plans[0])
     return render(request, "portal/home.html", {"plans": plans})
@@ -34,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cached_page()
 def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan.objects.select_related("coordinator"), slug=plan)
+    plan_obj = get_object_or_404(public_plans().select_related("coordinator"), slug=plan)
     # The latest published round and the final one, if marked, in one query.
     rounds = list(Round.objects.published().filter(plan=plan_obj).order_by("-end", "-id"))
     round_ = rounds[0] if rounds else None
@@ -75,6 +77,7 @@ def plan_detail(request: HttpRequest, plan: str) -> HttpResponse:
             "budget_reconciliation": stats.budget_reconciliation(budget, published_totals),
             "indicators": indicators,
             "progress_counts": _progress_counts(plan_obj, indicators),
+            **lineage.plan_lineage(plan_obj),
         },
     )
 
@@ -107,7 +110,7 @@ def latest_observations(indicators) -> list[Indicator]:
 
 @cached_page(*MeasureFilter.base_fields)
 def measure_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
     form = MeasureFilter(
         plan_obj, request.GET or None, version=getattr(request, "data_version", None)
@@ -138,7 +141,7 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
     lang = current_language()
     rows = list(
         measures.annotate(current_status=queries.status_code_in(round_)).values(
-            "pk", "number", "section__code", "current_status", *per_language("title")
+            "pk", "number", "section__code", "current_status", "dropped", *per_language("title")
         )
     )
     roles = MeasureActor.objects.filter(measure__in=measures.values("pk")).order_by(
@@ -174,6 +177,7 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
             "objective": row["section__code"],
             "actors": ", ".join(actors.get(row["pk"], [])),
             "status": row["current_status"],
+            "dropped": row["dropped"],
         }
         for row in rows
     ]
@@ -182,8 +186,11 @@ def listing(measures, round_: Round | None, plan: Plan) -> list[dict]:
 @cached_page()
 def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
     measure = get_object_or_404(
-        queries.with_public_records(queries.with_page_data(Measure.objects.select_related("plan"))),
+        queries.with_public_records(
+            queries.with_page_data(Measure.objects.select_related("plan"))
+        ).prefetch_related(*lineage.measure_prefetches()),
         plan__slug=plan,
+        plan__is_public=True,
         number=number,
     )
     timeline = [
@@ -198,14 +205,19 @@ def measure_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse
     return render(
         request,
         "portal/measure.html",
-        {"plan": measure.plan, "measure": measure, "timeline": timeline},
+        {
+            "plan": measure.plan,
+            "measure": measure,
+            "timeline": timeline,
+            "lineage": lineage.measure_lineage(measure),
+        },
     )
 
 
 @cached_page()
 def differences(request: HttpRequest, plan: str) -> HttpResponse:
     """Measures whose civil-society rating differs from the official status of the round."""
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     assessments = (
         public_assessments()
         .filter(round__plan=plan_obj)
@@ -238,7 +250,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     out."""
     from planwatch.plans.models import Framework, Provision
 
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     round_ = Round.objects.latest_published(plan_obj)
     measures = queries.with_status_in(
         Measure.objects.filter(plan=plan_obj).order_by("number"), round_
@@ -260,7 +272,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
 
 @cached_page()
 def indicator_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     indicators = Indicator.objects.filter(plan=plan_obj).order_by("order", "code")
     return render(request, "portal/indicators.html", {"plan": plan_obj, "indicators": indicators})
 
@@ -300,6 +312,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             Prefetch("measures", queryset=Measure.objects.order_by("number"))
         ),
         plan__slug=plan,
+        plan__is_public=True,
         code=code,
     )
     by = request.GET.get("by", "")
@@ -378,7 +391,7 @@ def open_data(request: HttpRequest, plan: str) -> HttpResponse:
 
     from .downloads import SOURCE_TEXTS
 
-    plan_obj = get_object_or_404(Plan, slug=plan)
+    plan_obj = get_object_or_404(public_plans(), slug=plan)
     sources = [
         {"name": name, "title": title, "text": text, "formats": list(FORMATS)}
         for name in SOURCES

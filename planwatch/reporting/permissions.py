@@ -209,3 +209,33 @@ def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     if orgs:
         return Assessment.objects.filter(PUBLISHED_ASSESSMENT | Q(organisation_id__in=orgs))
     return public_assessments()
+
+
+# Plans: drafts, successors and changes of commitments -----------------------------------------
+
+
+def public_plans() -> QuerySet[Plan]:
+    """The plans every public surface shows (pages, API, downloads, catalogue, reports, the
+    static portal): a draft successor is not one of them."""
+    return Plan.objects.public()
+
+
+def can_prepare_successor(user: AnyUser, plan: Plan) -> bool:
+    """Create a plan's successor (a draft copy): the coordinators of the plan."""
+    return coordinates(user, plan)
+
+
+def can_map_successor(user: AnyUser, successor: Plan) -> bool:
+    """Say what became of each measure of the old plan: the old plan's coordinators."""
+    return successor.predecessor_id is not None and coordinates(user, successor.predecessor_id)
+
+
+def can_publish_successor(user: AnyUser, successor: Plan) -> bool:
+    """Make the successor and its mapping public: the old plan's coordinators."""
+    return can_map_successor(user, successor)
+
+
+def can_change_measure(user: AnyUser, measure) -> bool:
+    """Change a measure's commitment during its plan (wording, actors, deadline, budget, drop),
+    recorded publicly: the plan's coordinators."""
+    return coordinates(user, measure.plan_id)

@@ -34,6 +34,7 @@ RESOURCES = (
     "indicators",
     "observations",
     "milestones",
+    "changes",
 )
 
 

@@ -14,6 +14,7 @@ from planwatch.plans.models import Measure, MeasureActor, Plan, Tag
 from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, Round
 from planwatch.reporting.permissions import public_assessments, public_contributions
 
+from .changes import CHANGES
 from .figures import BUDGET_TOTALS, BUDGETS, INDICATORS, OBSERVATIONS
 from .milestones import MILESTONES
 from .schema import Field, ForeignKey, Row, Source, narrowed, only_measures
@@ -65,6 +66,9 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
         "section__pillar",
         "section__code",
         "note",
+        "deadline",
+        "budget",
+        "dropped",
         *per_language("title", "description"),
     )
     for values in rows:
@@ -94,6 +98,9 @@ def measure_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Iter
             "round": round_.slug if round_ else "",
             "status": statuses.get(pk, ""),
             "note": values["note"],
+            "deadline": iso(values["deadline"]),
+            "budget": values["budget"],
+            "dropped": values["dropped"],
         }
 
 
@@ -123,6 +130,14 @@ MEASURES = Source(
         Field("round", description="The reporting round the status is from."),
         Field("status", description="The status in that round.", enum=plan_statuses),
         Field("note", description="The editors' note: how the source was read (English)."),
+        Field("deadline", "date", "The measure's deadline, if it has one."),
+        Field("budget", "number", "The budget committed to the measure, in euro, if given."),
+        Field(
+            "dropped",
+            "boolean",
+            "Whether the measure was dropped during the plan (see the changes).",
+            required=True,
+        ),
     ),
 )
 
@@ -339,5 +354,6 @@ SOURCES: dict[str, Source] = {
         INDICATORS,
         OBSERVATIONS,
         MILESTONES,
+        CHANGES,
     )
 }

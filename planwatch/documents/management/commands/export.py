@@ -41,9 +41,9 @@ class Command(BaseCommand):
         output: str | None,
         **options,
     ) -> None:
-        plan_obj = Plan.objects.filter(slug=plan).first()
+        plan_obj = Plan.objects.public().filter(slug=plan).first()
         if plan_obj is None:
-            known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
+            known = ", ".join(Plan.objects.public().values_list("slug", flat=True)) or "none loaded"
             raise CommandError(f"No plan {plan!r}. Known plans: {known}.")
         if what == DATAPACKAGE:
             self.datapackage(plan_obj, round, format, output)

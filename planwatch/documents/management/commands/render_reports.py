@@ -21,11 +21,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan: str | None, all_rounds: bool, **options) -> None:
-        plans = Plan.objects.order_by("slug")
+        plans = Plan.objects.public().order_by("slug")
         if plan:
             plans = plans.filter(slug=plan)
             if not plans:
-                known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none loaded"
+                known = (
+                    ", ".join(Plan.objects.public().values_list("slug", flat=True)) or "none loaded"
+                )
                 raise CommandError(f"No plan {plan!r}. Known plans: {known}.")
         for plan_obj in plans:
             if all_rounds:

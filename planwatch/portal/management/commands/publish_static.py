@@ -22,9 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan: str, out: str, base_url: str, **options) -> None:
-        plan_obj = Plan.objects.filter(slug=plan).first()
+        plan_obj = Plan.objects.public().filter(slug=plan).first()
         if plan_obj is None:
-            raise CommandError(f"No plan {plan!r}.")
+            draft = Plan.objects.filter(slug=plan).exists()
+            raise CommandError(
+                f"Plan {plan!r} is a draft, not public." if draft else f"No plan {plan!r}."
+            )
         folder = Path(out)
         if folder.exists() and not folder.is_dir():
             raise CommandError(f"{out} exists and is not a folder.")
