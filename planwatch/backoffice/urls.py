@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_views, successor_views, views
+from . import assessment_views, round_views, successor_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -33,10 +33,10 @@ urlpatterns = [
         successor_views.change,
         name="measure_change",
     ),
-    path("assessments/", views.assessments, name="assessments"),
+    path("assessments/", assessment_views.assessments, name="assessments"),
     path(
         "assessments/<int:pk>/<int:number>/<int:organisation>/",
-        views.assessment,
+        assessment_views.assessment,
         name="assessment",
     ),
 ]
