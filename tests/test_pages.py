@@ -1,5 +1,7 @@
 """Public pages: what they show, and a fixed number of queries whatever the plan's size."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -183,6 +185,18 @@ def test_pages_answer_304_when_unchanged(client, nap):
     again = client.get("/en/plans/nap-2021-2025/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert not again.content
+
+
+def test_the_chart_writes_numbers_as_the_page_language_does(client, nap):
+    # 8,230 in English; 8.230 in Dutch; 8 230 (a narrow or plain no-break space) in French.
+    url = "/{}/plans/nap-2021-2025/indicators/zsg-registrations-since-2017/"
+    svg = {
+        lang: re.search(r"<svg.*?</svg>", client.get(url.format(lang)).content.decode(), re.S)[0]
+        for lang in ("en", "nl", "fr")
+    }
+    assert ">8,230<" in svg["en"] and ">2,500<" in svg["en"]
+    assert ">8.230<" in svg["nl"] and ">8,230<" not in svg["nl"]
+    assert re.search(r">8[\u00a0\u202f ]230<", svg["fr"])
 
 
 def test_indicator_page_has_a_chart_and_its_table(client, nap):

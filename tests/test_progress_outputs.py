@@ -33,7 +33,7 @@ def test_page_export_api_and_report_agree(client, plan):
     # The indicator pages say the category in words.
     for code, category in expected.items():
         page = client.get(f"/en/plans/{plan.slug}/indicators/{code}/").content.decode()
-        assert f'class="progress progress-{category}">{Category(category).label}<' in page
+        assert f'class="category category-{category}">{Category(category).label}<' in page
 
     # The export's "progress" column.
     rows = {row["code"]: row for row in SOURCES["indicators"](plan, None)}

@@ -359,7 +359,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             if not row["suppressed"]
         ],
         stacked=False,
-        value_format=lambda value: f"{value:,.10g}",
+        value_format=number,  # as the page's language writes numbers
         markers=[
             charts.Marker(float(target.value), f"{_('Target')} {target.period}")
             for target in targets
