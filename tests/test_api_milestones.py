@@ -131,3 +131,45 @@ def test_others_may_not_propose(client, item, milestone, who, code, request):
     response = send(client, "patch", f"{API}{item.pk}/", body, headers)
     assert response.status_code == code
     assert snapshot(item) == before and not item.milestone_updates.exists()
+
+
+# Delivery confidence in the statuses export and the API --------------------------------------
+
+
+def test_confidence_in_the_statuses_export_and_the_api(client, round_, item, coordinator):
+    from planwatch.documents.exports import SOURCES
+    from planwatch.documents.exports.datapackage import resource_descriptor
+    from planwatch.milestones.models import ConfidenceLevel
+    from planwatch.reporting import services
+    from planwatch.reporting.models import Round
+
+    plan, measure = round_.plan, item.measure
+    services.decide_status(
+        round_,
+        measure,
+        user=coordinator,
+        status="not_started",
+        narrative={"en": "Nothing yet."},
+        reason="x",
+        confidence=2,
+        version=0,
+    )
+    ConfidenceLevel.objects.create(plan=plan, level=2, name_en="Fairly sure", name_nl="Vrij zeker")
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
+    rows = [r for r in SOURCES["statuses"](plan, round_) if r["measure"] == measure.number]
+    assert rows[0]["confidence"] == 2
+    assert rows[0]["confidence_label"]["nl"] == "Vrij zeker"
+    assert rows[0]["confidence_label"]["en"] == "Fairly sure"
+    assert set(rows[0]["confidence_label"]) == {"nl", "fr", "de", "en"}
+    others = [r["confidence"] for r in SOURCES["statuses"](plan, round_) if r is not rows[0]]
+    assert set(others) <= {None, 2}
+    columns = SOURCES["statuses"].columns()
+    assert "confidence" in columns and "confidence_label_de" in columns
+    schema = resource_descriptor(SOURCES["statuses"], plan)["schema"]
+    field = next(f for f in schema["fields"] if f["name"] == "confidence")
+    assert field["type"] == "integer" and field["constraints"]["enum"] == [1, 2, 3, 4, 5]
+    base = f"/api/v1/plans/{plan.slug}/"
+    listed = client.get(f"{base}statuses/?round={round_.slug}&measure={measure.number}").json()
+    assert listed["results"][0]["confidence"] == 2
+    detail = client.get(f"{base}measures/{measure.number}/").json()
+    assert detail["statuses"][-1]["confidence"] == 2
