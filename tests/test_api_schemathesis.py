@@ -34,6 +34,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from planwatch.api.models import ApiToken
+from planwatch.milestones.models import MilestoneUpdate
 from planwatch.reporting import services
 from planwatch.reporting.models import BudgetLine, Contribution, Event, EvidenceLink
 from planwatch.wsgi import application
@@ -55,7 +56,9 @@ SCHEMA = _schema()
 # a measure, an actor…) is a documented 404, never a 400. A contribution's proposed status must be
 # one the plan uses (a rule of the data, checked as the form checks it), so the body's status is
 # narrowed to the NAP's statuses (test_the_nap_values_are_real checks them), and budget years to
-# the open round.
+# the open round. Milestone proposals name the milestones of the contribution's measure, with
+# dates that must make sense (a rule of the data the service checks): the narrowed schema sends
+# none, and tests/test_api_milestones.py tests them.
 NAP_STATUSES = ["", "not_started", "in_progress", "implemented"]
 OPEN_YEAR = 2024  # the year of the shared open round (tests/conftest.py: round_)
 
@@ -69,6 +72,7 @@ def _narrowed(served: dict) -> dict:
     components = narrowed["components"]["schemas"]
     for name in ("ContributionInput", "ContributionChange", "PatchedContributionChange"):
         components[name]["properties"]["proposed_status"] = {"enum": [None, *NAP_STATUSES]}
+        components[name]["properties"]["milestones"]["maxItems"] = 0
     year = components["BudgetLineInput"]["properties"]["year"]
     year.update(minimum=OPEN_YEAR, maximum=OPEN_YEAR)
     return narrowed
@@ -222,6 +226,7 @@ def snapshot(targets: dict[str, Contribution]) -> tuple:
         Contribution.objects.aggregate(count=Count("id"), versions=Sum("version")),
         EvidenceLink.objects.count(),
         BudgetLine.objects.count(),
+        MilestoneUpdate.objects.count(),
         Event.objects.count(),
     )
 

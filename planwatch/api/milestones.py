@@ -17,6 +17,9 @@ class RebaseliningSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        source="milestone.pk", help_text="What a contribution's proposals refer to."
+    )
     measure = serializers.IntegerField(source="milestone.measure.number")
     key = serializers.CharField(source="milestone.key")
     description = TranslatedField(of="milestone")

@@ -192,6 +192,12 @@ class ProvisionSerializer(serializers.Serializer):
     title = TranslatedField()
 
 
+CONFIDENCE_HELP = (
+    "The delivery confidence the coordinator gave, 1 (highest) to 5 (lowest), named on the "
+    "plan's confidence page; null: none given."
+)
+
+
 class CorrectionSerializer(serializers.Serializer):
     old_status = serializers.ChoiceField(choices=Status.choices)
     new_status = serializers.ChoiceField(choices=Status.choices)
@@ -206,7 +212,8 @@ class RoundStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeasureStatus
-        fields = ["round", "status", "narrative", "corrections"]
+        fields = ["round", "status", "confidence", "narrative", "corrections"]
+        extra_kwargs = {"confidence": {"help_text": CONFIDENCE_HELP}}
 
 
 class MeasureDetailSerializer(MeasureSerializer):
@@ -302,7 +309,8 @@ class MeasureStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeasureStatus
-        fields = ["round", "measure", "status", "narrative", "corrections"]
+        fields = ["round", "measure", "status", "confidence", "narrative", "corrections"]
+        extra_kwargs = {"confidence": {"help_text": CONFIDENCE_HELP}}
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

@@ -3,9 +3,10 @@ coordinator with a round's status. The defaults below serve a plan that names no
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.lib.i18n import translated
+from planwatch.lib.i18n import languages, translated
 from planwatch.plans.models import Plan
 
 DEFAULTS = {
@@ -48,3 +49,15 @@ def levels(plan: Plan) -> list[Level]:
 
 def choices(plan: Plan) -> list[tuple[str, str]]:
     return [(str(item.level), f"{item.level}. {item.name}") for item in levels(plan)]
+
+
+def names_per_language(plan: Plan) -> dict[int, dict[str, str]]:
+    """Each level's name in every language (the exports' labels), in one query."""
+    own = {item.level: item for item in plan.confidence_levels.all()}
+    names: dict[int, dict[str, str]] = {level: {} for level in DEFAULTS}
+    for code in languages():
+        with translation.override(code):
+            for level, (name, _criteria) in DEFAULTS.items():
+                item = own.get(level)
+                names[level][code] = translated(item, "name").text if item else str(name)
+    return names

@@ -23,6 +23,7 @@ from .inputs import (
     MAX_AMOUNT,
     MAX_BUDGET_LINES,
     MAX_EVIDENCE,
+    MAX_MILESTONES,
     TEXT_LIMIT,
     AmountField,
     BudgetLineInput,
@@ -34,6 +35,7 @@ from .inputs import (
     EvidenceInput,
     HttpUrlField,
     Invalid,
+    MilestoneProposalInput,
     NarrativeInput,
     ReturnInput,
     Strict,
@@ -48,6 +50,7 @@ from .reading import (
     ContributionBudgetSerializer,
     ContributionSerializer,
     EvidenceSerializer,
+    MilestoneProposalSerializer,
 )
 from .views import (
     AUTH_ERRORS,
@@ -97,6 +100,9 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_BUDGET_LINES",
     "MAX_EVIDENCE",
+    "MAX_MILESTONES",
+    "MilestoneProposalInput",
+    "MilestoneProposalSerializer",
     "NarrativeInput",
     "Private",
     "ReturnInput",

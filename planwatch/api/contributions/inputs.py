@@ -23,6 +23,7 @@ from .reading import ContributionBudgetSerializer, ContributionSerializer, Evide
 TEXT_LIMIT = 20_000  # as the contribution form (backoffice.forms.TEXT_LIMIT)
 MAX_EVIDENCE = 50
 MAX_BUDGET_LINES = 100
+MAX_MILESTONES = 100
 
 
 class Strict:
@@ -128,6 +129,30 @@ class NarrativeInput(Strict, serializers.Serializer):
         }
 
 
+class MilestoneProposalInput(Strict, serializers.Serializer):
+    """New dates for one milestone of the contribution's measure; the service checks that it is
+    one of them and that a moved forecast has a reason."""
+
+    milestone = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The milestone's id (as in the plan's milestones).",
+    )
+    forecast = serializers.DateField(
+        required=False, allow_null=True, help_text="The date expected now; null: unchanged."
+    )
+    completed = serializers.DateField(
+        required=False, allow_null=True, help_text="The date it was done; null: not done."
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why the forecast moves (required when it does).",
+    )
+
+
 class VersionInput(Strict, serializers.Serializer):
     version = serializers.IntegerField(
         min_value=0, help_text="The version you read (409 Conflict when it changed since)."
@@ -148,6 +173,13 @@ def _content_fields(required: bool) -> dict[str, serializers.Field]:
         ),
         "evidence": EvidenceInput(many=True, max_length=MAX_EVIDENCE, required=required),
         "budget": BudgetLineInput(many=True, max_length=MAX_BUDGET_LINES, required=required),
+        # Optional under PUT too: a client that does not send it keeps the proposals.
+        "milestones": MilestoneProposalInput(
+            many=True,
+            max_length=MAX_MILESTONES,
+            required=False,
+            help_text="Proposed milestone dates; the list replaces the proposals.",
+        ),
     }
 
 

@@ -46,6 +46,21 @@ class ContributionBudgetOutSerializer(ContributionBudgetSerializer):
     amount = NumberText(help_text="Euro, as a decimal string.")
 
 
+class MilestoneProposalSerializer(serializers.Serializer):
+    """A focal point's proposal for one milestone of the measure (``MilestoneUpdate``)."""
+
+    milestone = serializers.IntegerField(
+        source="milestone_id", help_text="The milestone's id (as in the plan's milestones)."
+    )
+    key = serializers.CharField(source="milestone.key", help_text="The milestone's key.")
+    forecast = serializers.DateField(allow_null=True, help_text="The forecast date proposed.")
+    completed = serializers.DateField(allow_null=True, help_text="The completion date proposed.")
+    reason = serializers.CharField(help_text="Why the forecast moves.")
+    applied = serializers.BooleanField(
+        help_text="Whether the coordinator validated it (the milestone's public dates)."
+    )
+
+
 class ContributionSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     plan = serializers.CharField(source="round.plan.slug", help_text="The plan's slug.")
@@ -61,6 +76,11 @@ class ContributionSerializer(serializers.ModelSerializer):
     narrative = TranslatedField()
     evidence = EvidenceSerializer(many=True)
     budget = ContributionBudgetOutSerializer(source="budget_lines", many=True)
+    milestones = MilestoneProposalSerializer(
+        source="milestone_updates",
+        many=True,
+        help_text="The proposed milestone dates, validated with the contribution.",
+    )
     review_comment = serializers.SerializerMethodField(
         help_text="The coordinator's comment when the contribution was returned."
     )
@@ -87,6 +107,7 @@ class ContributionSerializer(serializers.ModelSerializer):
             "narrative",
             "evidence",
             "budget",
+            "milestones",
             "review_comment",
             "version",
             "updated_at",

@@ -14,6 +14,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from planwatch.milestones.models import MilestoneUpdate
+from planwatch.milestones.services import MilestoneInput
 from planwatch.reporting import permissions, services
 from planwatch.reporting.models import BudgetLine, Contribution, EvidenceLink
 from planwatch.reporting.services import BudgetInput, ContributionInput
@@ -58,6 +60,12 @@ def _contributions(user) -> QuerySet[Contribution]:
         .prefetch_related(
             Prefetch("evidence", queryset=EvidenceLink.objects.order_by("id")),
             Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("year", "id")),
+            Prefetch(
+                "milestone_updates",
+                queryset=MilestoneUpdate.objects.select_related("milestone").order_by(
+                    "milestone__position", "milestone__baseline", "milestone_id"
+                ),
+            ),
         )
     )
 
@@ -173,6 +181,13 @@ def _merge(item: Contribution, data: dict, *, replace: bool) -> ContributionInpu
         result.evidence = [(link["url"], link.get("label", "")) for link in data["evidence"]]
     if "budget" in data:
         result.budget = [BudgetInput(**line) for line in data["budget"]]
+    if "milestones" in data:
+        result.milestones = [
+            MilestoneInput(
+                row["milestone"], row.get("forecast"), row.get("completed"), row.get("reason", "")
+            )
+            for row in data["milestones"]
+        ]
     return result
 
 
@@ -233,8 +248,9 @@ class ContributionDetail(ContributionScoped, generics.GenericAPIView):
         request=ContributionInputSerializer,
         responses={200: ContributionSerializer, **WRITE_ERRORS},
         tags=["contributions"],
-        description="Replace the content and save it as a draft. Every field is required; "
-        "`narrative` languages left out are emptied.",
+        description="Replace the content and save it as a draft. Every field is required but "
+        "`milestones`; `narrative` languages left out are emptied. `milestones`, when sent, "
+        "replaces the proposed milestone dates (left out: they stay as they are).",
     )
     def put(self, request: Request, pk: int) -> Response:
         return self._save(replace=True, submit=False)

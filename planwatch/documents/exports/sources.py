@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from planwatch.lib.i18n import all_translations
+from planwatch.milestones.confidence import DEFAULTS as CONFIDENCE_LEVELS
+from planwatch.milestones.confidence import names_per_language as confidence_names
 from planwatch.plans.models import Measure, MeasureActor, Plan, Tag
 from planwatch.reporting.models import Assessment, EvidenceLink, MeasureStatus, Round
 from planwatch.reporting.permissions import public_assessments, public_contributions
@@ -193,13 +195,23 @@ def status_rows(plan: Plan, round_: Round | None, measures: Any = None) -> Itera
     queryset = (
         narrowed(MeasureStatus.objects.published().filter(measure__plan=plan), round_, measures)
         .order_by("round__end", "round__id", "measure__number")
-        .values("round__slug", "measure__number", "status", "source", *per_language("narrative"))
+        .values(
+            "round__slug",
+            "measure__number",
+            "status",
+            "confidence",
+            "source",
+            *per_language("narrative"),
+        )
     )
+    labels = confidence_names(plan)
     for values in queryset:
         yield {
             "round": values["round__slug"],
             "measure": values["measure__number"],
             "status": values["status"],
+            "confidence": values["confidence"],
+            "confidence_label": labels.get(values["confidence"], {}),
             "narrative": texts(values, "narrative"),
             "source": values["source"],
         }
@@ -216,6 +228,13 @@ STATUSES = Source(
     fields=(
         *ROUND_AND_MEASURE,
         Field("status", description="The measure's status.", required=True, enum=plan_statuses),
+        Field(
+            "confidence",
+            "integer",
+            "The delivery confidence the coordinator gave, 1 (highest) to 5 (lowest); empty: none.",
+            enum=lambda plan: list(CONFIDENCE_LEVELS),
+        ),
+        translations("confidence_label", "The confidence level's name as the plan names it"),
         translations("narrative", "What was done"),
         Field("source", description="Where in the round's report this comes from."),
     ),
