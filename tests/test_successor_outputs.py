@@ -5,6 +5,7 @@ the final report's sections on the successor mapping and the commitment changes,
 import datetime as dt
 from decimal import Decimal
 
+import jsonschema
 import pytest
 
 from planwatch.documents import reports
@@ -176,3 +177,17 @@ def test_no_changes_no_section(db):
     final_round.mark_final(plan.rounds.get(), user=make_user(role="coordinator", plan=plan))
     assert section(plan, "commitment-changes") is None
     assert section(plan, "successor") is None
+
+
+def test_the_schema_documents_the_new_fields_and_the_answers_match(client, new):
+    publish(new)
+    schema = client.get("/api/v1/openapi.json", secure=True).json()
+    detail = schema["components"]["schemas"]["MeasureDetail"]["properties"]
+    assert {"dropped", "deadline", "budget", "lineage"} <= set(detail)
+    assert "dropped" in schema["components"]["schemas"]["Measure"]["properties"]
+    operation = schema["paths"]["/api/v1/plans/{plan}/measures/{number}/"]["get"]
+    declared = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = jsonschema.Draft202012Validator({**declared, "components": schema["components"]})
+    for url in ("old-plan/measures/1/", "old-plan/measures/5/", "new-plan/measures/2/"):
+        answer = client.get("/api/v1/plans/" + url).json()
+        assert not list(validator.iter_errors(answer)), url
