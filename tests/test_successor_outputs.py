@@ -3,8 +3,10 @@ budget, lineage of published mappings only), the interim report's mark of droppe
 the final report's sections on the successor mapping and the commitment changes, in en and nl."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import docx
 import jsonschema
 import pytest
 
@@ -191,3 +193,17 @@ def test_the_schema_documents_the_new_fields_and_the_answers_match(client, new):
     for url in ("old-plan/measures/1/", "old-plan/measures/5/", "new-plan/measures/2/"):
         answer = client.get("/api/v1/plans/" + url).json()
         assert not list(validator.iter_errors(answer)), url
+
+
+def test_the_sections_render_in_docx(new):
+    publish(new)
+    old = Plan.objects.get(slug="old-plan")
+    final = old.rounds.get(is_final=True)
+    data = reports.generate("final", old, final, "fr", "docx", today=TODAY)
+    text = "\n".join(
+        cell.text
+        for table in docx.Document(io.BytesIO(data)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "poursuivie comme mesures 1 et 2" in text and "1 septembre 2024" in text
