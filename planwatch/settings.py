@@ -377,6 +377,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "planwatch.plans.models.Status",
         "QualifierEnum": "planwatch.lib.figures.Qualifier",
         "PrintedQualifierEnum": "planwatch.lib.figures.Printed",
+        "MappingKindEnum": "planwatch.plans.models.MeasureMapping.Kind",
     },
     # OpenAPI links between operations, for clients and schemathesis's stateful tests.
     "POSTPROCESSING_HOOKS": [

@@ -11,7 +11,15 @@ from rest_framework.reverse import reverse
 
 from planwatch.actors.models import Actor, Government
 from planwatch.lib.figures import Printed, Qualifier
-from planwatch.plans.models import Measure, MeasureActor, Plan, Section, Status, Tag
+from planwatch.plans.models import (
+    Measure,
+    MeasureActor,
+    MeasureMapping,
+    Plan,
+    Section,
+    Status,
+    Tag,
+)
 from planwatch.reporting.models import (
     Assessment,
     BudgetLine,
@@ -141,6 +149,10 @@ class MeasureSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField(
         help_text="The status in the latest published round; null when it has none."
     )
+    dropped = serializers.BooleanField(
+        read_only=True,
+        help_text="Dropped during the plan; the reason is in the measure's public changes.",
+    )
 
     class Meta:
         model = Measure
@@ -155,6 +167,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "governments",
             "tags",
             "status",
+            "dropped",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -216,6 +229,35 @@ class RoundStatusSerializer(serializers.ModelSerializer):
         extra_kwargs = {"confidence": {"help_text": CONFIDENCE_HELP}}
 
 
+class MeasureRefSerializer(serializers.Serializer):
+    plan = serializers.CharField(help_text="Slug of the measure's plan.")
+    number = serializers.IntegerField()
+    kind = serializers.ChoiceField(
+        choices=MeasureMapping.Kind.choices, help_text="How the old measure carried over."
+    )
+
+
+class ContinuedAsSerializer(serializers.Serializer):
+    plan = serializers.CharField(help_text="Slug of the published successor plan.")
+    kind = serializers.ChoiceField(choices=MeasureMapping.Kind.choices)
+    measures = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Numbers of the new plan's measures it continues as or is merged into.",
+    )
+    reason = serializers.CharField(help_text="The public reason (of a drop, for one).")
+
+
+class LineageSerializer(serializers.Serializer):
+    continues = MeasureRefSerializer(
+        many=True, help_text="The measures of the previous plan this measure continues."
+    )
+    continued_as = ContinuedAsSerializer(
+        allow_null=True,
+        help_text="What became of the measure in its plan's published successor; null when "
+        "there is none.",
+    )
+
+
 class MeasureDetailSerializer(MeasureSerializer):
     tags = TagSerializer(many=True, read_only=True)
     provisions = ProvisionSerializer(many=True, read_only=True)
@@ -227,9 +269,37 @@ class MeasureDetailSerializer(MeasureSerializer):
     )
     related = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    deadline = serializers.DateField(read_only=True, allow_null=True)
+    budget = NumberText(allow_null=True, help_text="The measure's own budget in euro, if set.")
+    lineage = serializers.SerializerMethodField()
 
     class Meta(MeasureSerializer.Meta):
-        fields = [*MeasureSerializer.Meta.fields, "provisions", "statuses", "related", "indicators"]
+        fields = [
+            *MeasureSerializer.Meta.fields,
+            "provisions",
+            "statuses",
+            "related",
+            "indicators",
+            "deadline",
+            "budget",
+            "lineage",
+        ]
+
+    @extend_schema_field(LineageSerializer)
+    def get_lineage(self, measure: Measure) -> dict:
+        """Published mappings only: the measure's plan is public, and so must the successor be."""
+        continues = [
+            {"plan": m.measure.plan.slug, "number": m.measure.number, "kind": m.kind}
+            for m in measure.lineage_from
+        ]
+        mapping = getattr(measure, "lineage_to", None)
+        continued_as = mapping and {
+            "plan": mapping.successor.slug,
+            "kind": mapping.kind,
+            "measures": [target.number for target in mapping.targets.all()],
+            "reason": mapping.reason,
+        }
+        return {"continues": continues, "continued_as": continued_as}
 
 
 # Rounds and statuses --------------------------------------------------------------------------

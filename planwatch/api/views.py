@@ -30,6 +30,7 @@ from planwatch.reporting.permissions import public_assessments
 from planwatch.reporting.queries import (
     MeasureFilter,
     filter_measures,
+    lineage_prefetches,
     with_page_data,
     with_status_in,
 )
@@ -240,6 +241,7 @@ class MeasureDetail(MeasureScoped, generics.RetrieveAPIView):
         self.check_query(extra=())
         measure = (
             with_status_in(with_page_data(Measure.objects.for_plan(plan)), self.get_round())
+            .prefetch_related(*lineage_prefetches())
             .filter(number=self.kwargs["number"])
             .first()
         )

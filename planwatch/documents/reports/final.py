@@ -2,7 +2,9 @@
 (``reporting/final_round.py``): per measure, the status at the end, the path through every
 published round (a row of status marks, with their legend), civil society's last assessment
 beside the official status; the budgets of each measure over the whole period; the indicators
-against their targets; and the milestones kept and slipped (``reports.milestones``).
+against their targets; the milestones kept and slipped (``reports.milestones``); the changes of
+the commitments and what became of each measure in the published successor
+(``reports.lineage``).
 
 Every figure comes from ``reporting/stats.py``.
 """
@@ -31,6 +33,7 @@ from .common import (
 )
 from .indicators import indicators_section
 from .interim import headline_sentence
+from .lineage import changes_section, successor_section
 from .milestones import milestones_section
 from .model import Document, Run, Table
 from .text import colon, day, label, t
@@ -226,4 +229,10 @@ def build_final(plan: Plan, round_: Round | None, lang: str, today: date) -> Doc
     if milestones := milestones_section(plan, round_, lang):
         doc.sections.append(milestones)
     doc.sections += [budgets_section(plan, measures, lang), indicators_section(plan, lang)]
+    # The plan's life across editions: its commitment changes, what became of each measure.
+    doc.sections += [
+        section
+        for section in (changes_section(plan, lang), successor_section(plan, lang))
+        if section is not None
+    ]
     return doc

@@ -308,12 +308,16 @@ def annex(measures: list, round_: Round, previous: Round | None, lang: str) -> m
     rows: list[list[str | Run]] = []
     for measure in measures:
         status = measure.status_in.get(round_.pk)
+        shown = capfirst(status_label(status.status if status else "", lang))
+        if measure.dropped:  # marked beside the status (the title may be in another language)
+            mark = t("dropped during the plan", lang)
+            shown = f"{shown} ({mark})"
         rows.append(
             [
                 str(measure.number),
                 content(measure, "title", lang),
                 actors_text(measure, lang),
-                capfirst(status_label(status.status if status else "", lang)),
+                shown,
                 change_text(measure, round_, previous, lang),
             ]
         )
