@@ -98,7 +98,7 @@ def run_script(code: str, env: dict[str, str], timeout: int = 300) -> str:
 SEED = """
     import json
     from planwatch.accounts.models import User
-    from .factories import make_plan
+    from tests.factories import make_plan
 
     plan = make_plan(slug="site", measures=5, pillars=2, observations=3)
     User.objects.create_superuser("admin@example.org", password="admin-pw-7c1e")

@@ -33,7 +33,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from planwatch.api.models import ApiToken
 from planwatch.reporting import services
 from planwatch.reporting.models import Round
-from .factories import make_actor, make_plan, make_user
+from tests.factories import make_actor, make_plan, make_user
 import datetime as dt
 
 def session(user):
