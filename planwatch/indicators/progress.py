@@ -44,11 +44,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planwatch.plans.progress_settings import DEFAULTS, settings_of, settings_problems
+from planwatch.plans.progress_settings import DEFAULTS, settings_of
 
 from .models import Direction, Indicator, Kind, Observation, Target
-
-__all__ = ["DEFAULTS", "settings_of", "settings_problems"]
 
 ZERO_REPLACEMENT = 0.001
 METHOD_URL = "https://open-sdg.readthedocs.io/en/latest/progress-methodology/"

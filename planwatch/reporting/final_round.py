@@ -6,7 +6,7 @@ checks the permission itself and records an event. A plan has at most one final 
 database constraint, ``one_final_round_per_plan``, also against two coordinators at once).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from planwatch.plans.models import Plan
 
 from . import permissions
 from .models import Round
-from .services import record
+from .services import _require, record
 
 
 def final_round(plan: Plan) -> Round | None:
@@ -31,8 +31,7 @@ def _name(round_: Round) -> str:
 def mark_final(round_: Round, *, user: User, plan: Plan | None = None) -> None:
     """Mark ``round_`` as its plan's final evaluation round. ``plan``, when given, is the plan
     the caller means: a round of another plan is refused. Nothing changes on a refusal."""
-    if not permissions.can_mark_final_round(user, round_):
-        raise PermissionDenied(_("You may not do this."))
+    _require(permissions.can_mark_final_round(user, round_))
     if plan is not None and round_.plan_id != plan.pk:
         raise ValidationError(
             _("The round %(round)s is not a round of this plan.") % {"round": round_.slug}

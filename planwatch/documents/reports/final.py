@@ -10,11 +10,8 @@ Every figure comes from ``reporting/stats.py``.
 """
 
 from datetime import date
-from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import override
 
 from planwatch.plans.models import Plan, Status
 from planwatch.reporting import stats
@@ -202,14 +199,6 @@ def budgets_section(plan: Plan, measures, lang: str) -> model.Section:
             widths=(1, 8, 3, 3, 3),
         ),
     )
-
-
-def value(amount: Decimal | None, lang: str) -> str:
-    if amount is None:
-        return "–"
-    places = max(0, -amount.normalize().as_tuple().exponent)
-    with override(lang):
-        return number_format(amount, decimal_pos=places, force_grouping=True)
 
 
 def build_final(plan: Plan, round_: Round | None, lang: str, today: date) -> Document:
