@@ -28,30 +28,7 @@ LONG_MODULES: set[str] = set()
 LONG_FUNCTIONS: set[str] = set()
 
 # Templates (paths below a templates/ folder) with lines still over 120 characters.
-LONG_TEMPLATE_LINES: set[str] = {
-    # Being formatted one element per line by the helpers that rework these pages.
-    "portal/measure.html",
-    "portal/plan.html",
-    "portal/_plan_progress.html",
-    "portal/_measure_related.html",
-    "portal/_measure_statuses.html",
-    "backoffice/contribution.html",
-    "backoffice/review.html",
-    "backoffice/round.html",
-    "backoffice/_conflict.html",
-    "reports/report.html",
-    # Not yet formatted (pages other helpers are changing now; each has one long line).
-    "accounts/locked.html",
-    "accounts/password_reset_complete.html",
-    "accounts/password_reset_confirm.html",
-    "accounts/password_reset_done.html",
-    "accounts/password_reset_throttled.html",
-    "backoffice/round_reopen.html",
-    "core/_error_summary.html",
-    "core/_field.html",
-    "core/_messages.html",
-    "reports/_heading.html",
-}
+LONG_TEMPLATE_LINES: set[str] = set()
 
 
 def python_modules() -> list[Path]:
