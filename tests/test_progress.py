@@ -13,10 +13,9 @@ from planwatch.indicators.progress import (
     category_of,
     counts,
     plan_progress,
-    settings_of,
-    settings_problems,
     share_text,
 )
+from planwatch.plans.progress_settings import settings_of, settings_problems
 from tests.factories import make_progress_plan
 
 
