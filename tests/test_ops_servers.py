@@ -87,6 +87,7 @@ def test_two_servers_on_one_database_behave_as_one(sites):
                 "start": "2099-01-01",
                 "end": "2099-12-31",
                 "value": "4242",
+                "qualifier": "exact",  # the select's default, as a browser sends it
                 "dims": '{"city": "Gent"}',
                 "source": "",
                 "note": "",
