@@ -175,7 +175,7 @@ def rebaseline_milestone(
 ) -> Rebaselining:
     """Change what was planned: only the coordinator, only with a reason; public."""
     plan = milestone.measure.plan
-    _require(permissions.can_rebaseline_milestone(user, plan))
+    _require(permissions.can_manage_milestones(user, plan))
     if not reason.strip():
         raise ValidationError({"reason": [_("A re-baselining needs a reason.")]})
     if not _plausible(baseline):
