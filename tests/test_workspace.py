@@ -485,6 +485,12 @@ def busy_round(measures: int) -> dict:
     for item in mine[: len(mine) // 4]:
         services.return_contribution(item, user=coordinator, version=item.version, comment="Why?")
     published = plan.rounds.get(slug="r1")
+    from planwatch.milestones.models import Milestone
+
+    Milestone.objects.bulk_create(
+        Milestone(measure=m, key="m", description_en=f"M {m.number}", baseline=dt.date(2025, 1, 1))
+        for m in plan.measures.all()
+    )
     for measure in plan.measures.order_by("number")[: measures // 2]:
         services.save_assessment(
             published,
@@ -517,6 +523,12 @@ WORK_PAGES = {
         "/en/work/rounds/{round}/?state=submitted&needs_decision=on&pillar=2",
         9,
     ),
+    "coordinator: milestones": ("coordinator", "/en/work/plans/{plan}/milestones/", 8),
+    "coordinator: milestones filtered": (
+        "coordinator",
+        "/en/work/plans/{plan}/milestones/?pillar=2&state=on_time",
+        8,
+    ),
     "assessor: my work": ("assessor", "/en/work/", 8),
     "assessor: assessments": ("assessor", "/en/work/assessments/?round={published}", 14),
 }
@@ -530,7 +542,12 @@ def test_work_pages_use_a_fixed_number_of_queries(client, db, page):
         data = busy_round(size)
         client.force_login(data[role])
         counts.append(
-            _queries(client, url.format(round=data["round"].pk, published=data["published"].pk))
+            _queries(
+                client,
+                url.format(
+                    round=data["round"].pk, published=data["published"].pk, plan=data["plan"].slug
+                ),
+            )
         )
         client.logout()
     assert counts == [expected, expected]
