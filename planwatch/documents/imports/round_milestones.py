@@ -160,15 +160,19 @@ class MilestoneRows:
         after = proposals(item, inputs)
         rows = []
         for row, wanted in self.rows[key]:
-            old, new = before.get(wanted.milestone_id), after.get(wanted.milestone_id)
-            label = f"{item.measure.number} {key[1]} {self.milestones[wanted.milestone_id].key}"
+            milestone = self.milestones[wanted.milestone_id]
+            # Without a proposal, the milestone's public dates stand.
+            public = (milestone.forecast, milestone.completed, "")
+            old = before.get(milestone.pk, public)
+            new = after.get(milestone.pk, public)
+            label = f"{item.measure.number} {key[1]} {milestone.key}"
             if old == new:
                 rows.append(RowChange(row.label, row.number, label, UNCHANGED))
                 continue
             changes = tuple(
-                (name, display(old[index]) if old else "", display(new[index]) if new else "")
+                (name, display(old[index]), display(new[index]))
                 for index, name in enumerate(EDITABLE)
-                if (old[index] if old else None) != (new[index] if new else None)
+                if old[index] != new[index]
             )
             rows.append(RowChange(row.label, row.number, label, UPDATE, changes))
         if before == after:
@@ -176,8 +180,16 @@ class MilestoneRows:
         return (MILESTONES, self.shown(before), self.shown(after)), rows
 
     def shown(self, found: dict[int, tuple]) -> str:
-        return "; ".join(
-            f"{self.milestones[pk].key} {display(forecast)}".strip()
-            + (f" ({display(completed)})" if completed else "")
-            for pk, (forecast, completed, _reason) in sorted(found.items())
-        )
+        parts = []
+        for pk, (forecast, completed, _reason) in sorted(found.items()):
+            milestone = self.milestones[pk]
+            dates = [
+                display(day)
+                for day, public in (
+                    (forecast, milestone.forecast),
+                    (completed, milestone.completed),
+                )
+                if day != public
+            ]
+            parts.append(" ".join([milestone.key, *dates]))
+        return "; ".join(parts)
