@@ -243,3 +243,25 @@ def test_the_preview_page_shows_the_milestones(client, round_, milestone, people
     response = client.post(f"/fr/work/imports/uploads/{response.context['token']}/confirm/")
     assert response.status_code == 302
     assert MilestoneUpdate.objects.get(milestone=milestone).reason == "Avis tardif."
+
+
+def test_the_command_line_imports_the_milestones_sheet(round_, milestone, people, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "justice.xlsx"
+    call_command(
+        "template", "round", plan="nap-2021-2025", round="2024", actor=ACTOR, output=str(path)
+    )
+    book = openpyxl.load_workbook(path)
+    put_date(book, milestone.pk, "new_forecast", "2026-03-31")
+    book.save(path)
+    before = everything()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import", "round", str(path), plan="nap-2021-2025", user=people["focal_a"].email
+        )
+    assert everything() == before
+    put_date(book, milestone.pk, "reason", "Later.")
+    book.save(path)
+    call_command("import", "round", str(path), plan="nap-2021-2025", user=people["focal_a"].email)
+    assert MilestoneUpdate.objects.get(milestone=milestone).reason == "Later."

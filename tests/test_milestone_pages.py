@@ -209,3 +209,12 @@ def test_dates_as_each_language_writes_them(client, coordinator, milestone):
     client.force_login(coordinator)
     assert "30 juin 2025" in client.get("/fr/work/plans/nap-2021-2025/milestones/").content.decode()
     assert "30 juni 2025" in client.get("/nl/work/plans/nap-2021-2025/milestones/").content.decode()
+
+
+def test_a_draft_plans_milestone_pages_are_hidden(client, people, db):
+    from planwatch.plans.models import Plan
+
+    plan = make_plan()
+    Plan.objects.filter(pk=plan.pk).update(is_public=False)
+    client.force_login(people["focal_a"])
+    assert client.get(f"/en/work/plans/{plan.slug}/milestones/").status_code == 404
