@@ -115,6 +115,7 @@ class Planned:
     data: ContributionInput
     sheet: str
     row: int
+    cell: str = ""  # of the row's measure, where an error found on applying it is reported
 
 
 @dataclass
@@ -398,7 +399,9 @@ class RoundCheck:
             (("state", item.state, state),) if item.state != state else ()
         )
         self.changes.append(RowChange(row.label, row.number, self.key(item), UPDATE, changes))
-        self.planned.append(Planned(item.pk, item.version, data, row.label, row.number))
+        self.planned.append(
+            Planned(item.pk, item.version, data, row.label, row.number, row.cell("measure"))
+        )
 
     @staticmethod
     def key(item: Contribution) -> str:
@@ -444,7 +447,9 @@ def apply_round_import(preview: Preview, user: Any, progress: Progress | None = 
             else:
                 message = ""
             if message:
-                errors.append(RowError(planned.sheet, planned.row, "measure", "", message))
+                errors.append(
+                    RowError(planned.sheet, planned.row, "measure", "", message, planned.cell)
+                )
             if progress:
                 progress("apply", done, len(data.planned))
         if errors:
