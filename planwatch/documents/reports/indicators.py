@@ -63,9 +63,7 @@ def indicators_section(plan: Plan, lang: str) -> model.Section:
                 f"{_number(found.target.value, lang)} ({found.target.period}), "
                 f"{label(Direction(found.direction).label, lang)}",
                 f"{_number(current.value, lang)} ({current.period})" if current else "–",
-                percent(_number(float(found.share_percent), lang), lang)
-                if found.share_percent is not None
-                else "–",
+                percent(found.share_percent, lang) if found.share_percent is not None else "–",
                 capfirst(label(Category(found.category).label, lang)),
             ]
         )
