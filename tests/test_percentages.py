@@ -84,3 +84,17 @@ def test_the_interim_report_writes_percentages_as_the_pages_do(nap, lang):
     text = _visible(reports.generate("interim", plan, round_, lang, "html").decode())
     assert f"30{SIGN[lang]}" in text and f"70{SIGN[lang]}" in text
     assert not WRONG[lang].search(text), WRONG[lang].search(text)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr", "de"])
+def test_an_indicator_in_per_cent_shows_its_values_with_the_sign(client, nap, lang):
+    """zsg-complaint-share is measured in per cent: 63.8 in 2017/2022 (table, chart, plan
+    page's latest values)."""
+    decimal = "." if lang == "en" else ","
+    value = f"63{decimal}8{SIGN[lang]}"
+    html = client.get(f"/{lang}/plans/nap-2021-2025/indicators/zsg-complaint-share/").content
+    page = html.decode()
+    assert value in _visible(page)
+    assert value in unescape(page.split("<svg", 1)[1].split("</svg>", 1)[0])  # the chart
+    plan = _visible(client.get(f"/{lang}/plans/nap-2021-2025/").content.decode())
+    assert value in plan

@@ -357,7 +357,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             if not row["suppressed"]
         ],
         stacked=False,
-        value_format=numbers.number,  # as the page's language writes numbers
+        value_format=indicator.value_text,  # as the page's language writes numbers
         markers=[
             charts.Marker(float(target.value), f"{_('Target')} {target.period}")
             for target in targets
