@@ -116,6 +116,7 @@ class Planned:
     data: ContributionInput
     sheet: str
     row: int
+    cell: str = ""  # of the row's measure, where an error found on applying it is reported
 
 
 @dataclass
@@ -421,7 +422,9 @@ class RoundCheck:
         changes += (moved,) if moved else ()
         self.changes.append(RowChange(row.label, row.number, self.key(item), UPDATE, changes))
         self.changes.extend(date_rows)
-        self.planned.append(Planned(item.pk, item.version, data, row.label, row.number))
+        self.planned.append(
+            Planned(item.pk, item.version, data, row.label, row.number, row.cell("measure"))
+        )
 
     @staticmethod
     def key(item: Contribution) -> str:
@@ -467,7 +470,9 @@ def apply_round_import(preview: Preview, user: Any, progress: Progress | None = 
             else:
                 message = ""
             if message:
-                errors.append(RowError(planned.sheet, planned.row, "measure", "", message))
+                errors.append(
+                    RowError(planned.sheet, planned.row, "measure", "", message, planned.cell)
+                )
             if progress:
                 progress("apply", done, len(data.planned))
         if errors:
