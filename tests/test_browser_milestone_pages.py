@@ -36,7 +36,7 @@ def _folders() -> list[Path]:
 
 
 # The ones the README shows (docs/screenshots/); the others only to PLANWATCH_SCREENSHOT_DIR.
-IN_DOCS = ("milestones-list-", "round-import-milestones-")
+IN_DOCS = ("milestones-list-", "round-import-milestones-")  # the errors too
 
 
 def _shot(page, name: str) -> None:
@@ -47,7 +47,7 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(folder / name), full_page=True)
 
 
-def _workbook(round_, milestone) -> bytes:
+def _workbook(round_, milestone, reason: str = "Bouwvergunning later / permis tardif") -> bytes:
     book = openpyxl.load_workbook(
         io.BytesIO(round_workbook(round_, Actor.objects.get(slug="fod-justitie"), "nl"))
     )
@@ -56,7 +56,7 @@ def _workbook(round_, milestone) -> bytes:
     for row in sheet.iter_rows(min_row=2):
         if row[names.index("milestone")].value == milestone.pk:
             row[names.index("new_forecast")].value = "30/09/2026"
-            row[names.index("reason")].value = "Bouwvergunning later / permis de bâtir tardif"
+            row[names.index("reason")].value = reason
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -122,6 +122,20 @@ def test_milestone_pages_in_the_browser(chromium, live_server, live_nap):
         assert "30/09/2026" in page.content() and "milestones" in page.content()
         problems += [f"{page.url} (preview): {p}" for p in serious(page)]
         _shot(page, f"round-import-milestones-{lang}.png")
+        # Without the reason: the error names its cell.
+        page.goto(f"{base}/{lang}/work/imports/rounds/{round_.pk}/upload/")
+        page.locator("input[type=file]").set_input_files(
+            files={
+                "name": "justitie.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": _workbook(round_, charleroi, reason=""),
+            }
+        )
+        page.locator("form.stacked button[type=submit]").click()
+        page.locator("#errors").wait_for()
+        assert "milestones!K" in page.content()
+        problems += [f"{page.url} (preview with errors): {p}" for p in serious(page)]
+        _shot(page, f"round-import-milestones-errors-{lang}.png")
         context.close()
     milestone.refresh_from_db()
     assert milestone.baseline == dt.date(2026, 6, 30)
