@@ -17,8 +17,6 @@ from planwatch.lib.numbers import percent  # noqa: F401 (the reports' percentage
 
 LANGUAGES = ("nl", "fr", "de", "en")
 
-# How a date is written in each language ("1 November 2023", "1. November 2023").
-DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "de": "j. F Y", "en": "j F Y"}
 AND = {"nl": "en", "fr": "et", "de": "und", "en": "and"}
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -55,7 +53,8 @@ def integer(value: int | Decimal, lang: str) -> str:
 
 def day(value: date, lang: str) -> str:
     with override(lang):
-        return date_format(value, DATE_FORMATS[lang])
+        # "1 november 2023", "1. November 2023": the language's own (planwatch.lib.formats).
+        return date_format(value, "DATE_FORMAT")
 
 
 def join(items: list[str], lang: str) -> str:
