@@ -50,7 +50,7 @@ def test_who_may_open_and_post(client, people, milestone, who, code):
     people = {**people, "other_coordinator": make_user(role="coordinator", plan=make_plan())}
     as_(client, people, who)
     pages = ["", "?pillar=2&state=on_time", "new/?measure=4", f"{milestone.pk}/"]
-    for page in [*pages, f"{milestone.pk}/rebaseline/"]:
+    for page in [*pages, f"{milestone.pk}/rebaseline/", f"{milestone.pk}/delete/"]:
         expect(client.get(BASE + page), code)
     if code == 200:
         return
@@ -141,6 +141,12 @@ def test_a_coordinator_changes_the_description(english, client, coordinator, mil
 
 def test_delete_only_without_history(english, client, coordinator, nap, milestone):
     client.force_login(coordinator)
+    # The milestone's page links to a confirmation page; opening it deletes nothing.
+    assert f"{milestone.pk}/delete/" in client.get(f"{BASE}{milestone.pk}/").content.decode()
+    before = snapshot()
+    confirm = client.get(f"{BASE}{milestone.pk}/delete/").content.decode()
+    assert "This cannot be undone" in confirm and 'method="post"' in confirm
+    assert snapshot() == before
     response = client.post(f"{BASE}{milestone.pk}/delete/", follow=True)
     assert "is deleted" in response.content.decode()
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
@@ -170,8 +176,10 @@ def test_delete_only_without_history(english, client, coordinator, nap, mileston
         version=0,
     )
     page = client.get(f"{BASE}{kept.pk}/").content.decode()
-    assert "it stays" in page and "milestone_delete" not in page
+    assert "it stays" in page and f"{kept.pk}/delete/" not in page
     before = snapshot()
+    refused = client.get(f"{BASE}{kept.pk}/delete/", follow=True).content.decode()
+    assert "has proposals in contributions" in refused and "This cannot be undone" not in refused
     response = client.post(f"{BASE}{kept.pk}/delete/", follow=True)
     assert "has proposals in contributions" in response.content.decode()
     assert snapshot() == before

@@ -70,6 +70,7 @@ class Workspace:
                 f"work/plans/{self.plan.slug}/milestones/new/?measure={number}",
                 f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/",
                 f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/rebaseline/",
+                f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/delete/",
                 f"work/plans/{self.plan.slug}/translations/",
                 f"work/plans/{self.plan.slug}/translations/?lang=fr&state=missing",
                 f"work/plans/{self.plan.slug}/translations/upload/",

@@ -154,9 +154,17 @@ def _descriptions(milestone: Milestone) -> dict[str, str]:
 
 @login_required
 def milestone_delete(request: HttpRequest, plan: str, pk: int) -> HttpResponse:
+    """A confirmation page first (GET); the deletion itself is its POST."""
     milestone = _milestone(request, plan, pk)
     if request.method != "POST":
-        return redirect("backoffice:milestone", plan=plan, pk=milestone.pk)
+        if problem := delete_problem(milestone):
+            messages.error(request, problem)
+            return redirect("backoffice:milestone", plan=plan, pk=milestone.pk)
+        return render(
+            request,
+            "backoffice/milestone_delete.html",
+            {"plan": milestone.measure.plan, "milestone": milestone},
+        )
     number = milestone.measure.number
     try:
         delete_milestone(milestone, user=request.user)
