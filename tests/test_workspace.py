@@ -405,6 +405,14 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
+def french_colons(url: str, role: str, html: str) -> list[str]:
+    """French puts a no-break space before a colon ("Jalons : …"), never "Jalons: …"."""
+    heading = visible_text(" ".join(re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)))
+    if re.search(r"\w:(\s|$)", heading):
+        return [f"{url} ({role}): a colon without its space in {heading!r}"]
+    return []
+
+
 def english_messages(lang: str) -> list[str]:
     """The interface's English messages of at least two words whose translation differs."""
     path = Path(planwatch.__file__).parent / "locale" / lang / "LC_MESSAGES" / "django.po"
@@ -440,6 +448,8 @@ def test_work_pages_speak_the_persons_language(client, ws, lang):
             # (narratives, comments) are left out of the check.
             text = text.replace("How many people took part?", "").replace("Work has started.", "")
             text = text.replace("Partly done.", "")
+            if lang == "fr":
+                problems += french_colons(url, role, response.content.decode())
             for code in codes.findall(text):
                 problems.append(f"{url} ({role}): raw code {code!r}")
             for message in english:

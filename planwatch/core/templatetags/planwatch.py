@@ -200,7 +200,7 @@ def _select(field, attrs: dict) -> str:
     )
 
 
-@register.filter
+@register.filter(is_safe=True)
 def colon(label: object) -> str:
     """ "Label:" as the page's language writes it; French puts a no-break space before the
     colon ("Date limite :")."""

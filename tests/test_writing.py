@@ -1,8 +1,12 @@
-"""Dates as each language writes them (``planwatch.lib.formats``, ``FORMAT_MODULE_PATH``):
-"1 november 2023" in Dutch, "1 novembre 2023" in French, "1. November 2023" in German,
-"1 November 2023" in English; on the pages, the work pages and the reports alike."""
+"""Dates and punctuation as each language writes them.
+
+Dates (``planwatch.lib.formats``, ``FORMAT_MODULE_PATH``): "1 november 2023" in Dutch,
+"1 novembre 2023" in French, "1. November 2023" in German, "1 November 2023" in English; on the
+pages, the work pages and the reports alike. French puts a no-break space before a colon (the
+``colon`` filter); the work pages' headings are checked in ``test_workspace.py``."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import translation
@@ -41,3 +45,11 @@ def test_the_plan_page_writes_the_round_dates_in_its_language(client, nap, lang)
         assert f"{round_.start.day}. " in start
     else:
         assert f"{round_.start.day}. " not in start
+
+
+def test_french_headings_put_a_space_before_the_colon(client, nap):
+    html = client.get("/fr/plans/nap-2021-2025/measures/4/").content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "Mesure 4\u00a0:" in heading
+    english = client.get("/en/plans/nap-2021-2025/measures/4/").content.decode()
+    assert "Measure 4:" in re.search(r"<h1[^>]*>(.*?)</h1>", english, re.S).group(1)
