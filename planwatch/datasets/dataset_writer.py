@@ -16,9 +16,10 @@ from planwatch.reporting.models import (
     Round,
 )
 
+from . import plan_writer
 from .checks import Dataset
 from .measure_writer import MeasureWrite
-from .plan_writer import FrameworkWrite, PlanWrite, ProvisionWrite, Written, write_plan
+from .plan_writer import FrameworkWrite, PlanWrite, ProvisionWrite, Written
 from .writer import Summary, Writer, languages
 
 CHANGE_REASON = "datasets.load"
@@ -133,7 +134,7 @@ class DatasetWriter:
         self.w = writer
 
     def write(self) -> Written:
-        self.written = write_plan(self.w, plan_rows(self.ds))
+        self.written = plan_writer.write_plan(self.w, plan_rows(self.ds))
         self.write_rounds()
         self.write_budgets()
         self.write_indicators()

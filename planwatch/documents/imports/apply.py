@@ -21,8 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from planwatch.core.models import DataVersion
+from planwatch.datasets import plan_writer
 from planwatch.datasets.measure_writer import MeasureWrite
-from planwatch.datasets.plan_writer import PlanWrite, write_plan
+from planwatch.datasets.plan_writer import PlanWrite
 from planwatch.datasets.reader import LANGUAGES
 from planwatch.datasets.writer import Summary, Writer
 from planwatch.plans.models import MeasureActor, Plan
@@ -72,7 +73,7 @@ def apply_plan_import(
         rows = plan_rows(data.plan_slug, planned)
         writer.total = len(rows.actors) + len(rows.tags) + len(rows.sections) + len(rows.measures)
         writer.total += rows.plan is not None
-        write_plan(writer, rows)
+        plan_writer.write_plan(writer, rows)
         if writer.summary.changed:
             # Bulk statements send no post_save signal: drop the cached public pages here.
             DataVersion.bump()
