@@ -20,7 +20,7 @@ from . import plan_writer
 from .checks import Dataset
 from .measure_writer import MeasureWrite
 from .plan_writer import FrameworkWrite, PlanWrite, ProvisionWrite, Written
-from .writer import Summary, Writer, languages
+from .writer import Writer, languages
 
 CHANGE_REASON = "datasets.load"
 
@@ -270,7 +270,6 @@ class DatasetWriter:
         )
 
 
-def write_dataset(ds: Dataset, writer: Writer | None = None) -> tuple[Summary, Written]:
-    writer = writer or Writer(CHANGE_REASON)
-    written = DatasetWriter(ds, writer).write()
-    return writer.summary, written
+def write_dataset(ds: Dataset, writer: Writer) -> Written:
+    """Write a checked dataset through ``writer``; what it did is in ``writer.summary``."""
+    return DatasetWriter(ds, writer).write()

@@ -53,15 +53,15 @@ def load_dataset(folder: Path, *, dry_run: bool = False) -> Summary:
         raise DatasetError(problems)
     with transaction.atomic(), translation.override("en"):
         writer = Writer(CHANGE_REASON)
-        summary, written = write_dataset(dataset, writer)
+        written = write_dataset(dataset, writer)
         milestone_data.write(writer, written.plan, milestones)
-        if summary.changed:
+        if writer.summary.changed:
             # Bulk statements send no post_save signal: drop the cached public pages here.
             DataVersion.bump()
         dataset_loaded.send(load_dataset, plan=written.plan)
         if dry_run:
             transaction.set_rollback(True)
-    return summary
+    return writer.summary
 
 
 NAP_DATASET = Path(__file__).resolve().parent / "nap-2021-2025"

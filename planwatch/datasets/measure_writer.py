@@ -87,10 +87,12 @@ class MeasureWriter:
         self.write_roles(measures)
         linked = self.write_links(measures, ids, provision_links)
         # One record per created or changed measure, with its links as they are now.
-        created = {m.pk for m in new}
         updated = {m.pk: m for m in changed}
-        more = linked - created - set(updated)
-        updated.update({m.pk: m for m in Measure.objects.filter(pk__in=more)} if more else {})
+        more = linked - {m.pk for m in new} - set(updated)
+        written = {m.pk: m for _, m in measures}
+        updated.update({pk: written[pk] for pk in more if pk in written})
+        for chunk in bulk.chunks(more - set(written), 500):  # named only by a provision
+            updated.update({m.pk: m for m in Measure.objects.filter(pk__in=chunk)})
         self.write_history(new, list(updated.values()))
         w.step(len(rows))
         return ids
