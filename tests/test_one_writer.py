@@ -3,6 +3,7 @@
 row, with each door's change reason."""
 
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from planwatch.datasets import plan_writer
 from planwatch.datasets.loader import NAP_DATASET, load_dataset
 from planwatch.documents.imports import apply_plan_import, plan_workbook, preview_plan_import
-from planwatch.plans.models import Measure
+from planwatch.indicators.models import Target
+from planwatch.plans.models import Measure, MeasureActor
 
 MINI = Path(__file__).parent / "data" / "mini"
 LOADED = ("actors", "plans", "reporting", "indicators", "milestones")
@@ -75,3 +77,33 @@ def test_loading_the_nap_again_reads_in_a_fixed_number_of_queries(nap):
         summary = load_dataset(NAP_DATASET)
     assert not summary.changed
     assert len(queries) < 60, len(queries)  # row by row it was one query per row: thousands
+
+
+def test_a_changed_load_writes_one_record_per_changed_row(db, tmp_path):
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    load_dataset(folder)
+    plan_file = folder / "plan.yaml"
+    text = plan_file.read_text()
+    text = text.replace("    groups: [women]\n", "    groups: []\n")
+    text = text.replace("    partners: [fod-justitie]\n", "    partners: [opgroeien]\n")
+    text = text.replace("    related: [2]\n", "")
+    text = text.replace('{period: "2025", value: 10}', '{period: "2025", value: 12}')
+    plan_file.write_text(text)
+    summary = load_dataset(folder)
+    one, two = (Measure.objects.get(plan__slug="mini", number=n) for n in (1, 2))
+    # Tags changed: one "~" record for measure 1, with its tags as they are now.
+    assert list(one.history.values_list("history_type", flat=True)) == ["~", "+"]
+    record = one.history.first()
+    assert record.history_change_reason == "datasets.load"
+    assert {t.tag_id for t in record.tags.all()} == set(one.tags.values_list("pk", flat=True))
+    assert two.history.count() == 1  # its related link went, which the history does not keep
+    assert not one.related.exists() and not two.related.exists()
+    # A partner replaced: that row deleted and a new one created, the lead left alone.
+    assert summary.deleted["responsible actors"] == summary.created["responsible actors"] == 1
+    assert [r.actor.slug for r in one.measure_actors.order_by("order")] == ["igvm", "opgroeien"]
+    assert MeasureActor.history.filter(history_type="-").count() == 1
+    # Keyless children: the indicator's targets replaced whole, with a record each.
+    assert summary.deleted["targets"] == summary.created["targets"] == 1
+    assert Target.history.filter(history_type="-").count() == 1
+    assert not load_dataset(folder).changed

@@ -223,6 +223,8 @@ class Writer:
         current: dict[Any, dict[Any, Any]] = defaultdict(dict)  # owner → linked → row id
         for chunk in bulk.chunks(wanted, 500):
             rows = through.objects.filter(**{f"{owner}__in": chunk})
+            if symmetrical:  # and the other way: the rows back to these owners
+                rows |= through.objects.filter(**{f"{linked}__in": chunk})
             if among is not None:
                 rows = rows.filter(**{f"{linked}__in": among})
             for pk, one, other in rows.order_by("pk").values_list("pk", owner, linked):
