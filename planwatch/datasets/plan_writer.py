@@ -11,9 +11,10 @@ measures (``measure_writer.py``). A part a door leaves out (``None``, or an empt
 as it is.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from planwatch.actors.models import Actor, Government
 from planwatch.plans.models import Framework, Plan, Provision, Section, Tag
@@ -171,13 +172,12 @@ def write_sections(writer: Writer, plan: Plan, rows: list[Keyed]) -> None:
 
 def _parents_first(given: dict[str, dict[str, Any]], order: list[str]) -> None:
     placed: set[str] = set()
-    visit: Callable[[str, set[str]], None]
 
     def visit(code: str, path: set[str]) -> None:
         if code in placed or code not in given:
             return
         if code in path:  # the checker refuses circles; this only guards against a loop
-            raise ValueError("Sections refer to each other.")
+            raise ValueError(_("Sections refer to each other."))
         parent = given[code]["parent"]
         if parent:
             visit(parent, path | {code})
