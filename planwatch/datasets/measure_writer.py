@@ -84,8 +84,8 @@ class MeasureWriter:
         w.summary.created[name_of(Measure)] += len(new)
         w.summary.updated[name_of(Measure)] += len(changed)
 
-        self.write_roles(measures)
-        linked = self.write_links(measures, ids, provision_links)
+        self.write_roles(measures, {m.pk for m in new})
+        linked = self.write_links(measures, ids, provision_links, {m.pk for m in new})
         # One record per created or changed measure, with its links as they are now.
         updated = {m.pk: m for m in changed}
         more = linked - {m.pk for m in new} - set(updated)
@@ -97,15 +97,16 @@ class MeasureWriter:
         w.step(len(rows))
         return ids
 
-    def write_roles(self, measures: list[tuple[MeasureWrite, Measure]]) -> None:
-        """Responsible actors, compared per actor. They are handled as plain rows (the columns
-        of ``MeasureActor``): tens of thousands of model instances would cost seconds."""
+    def write_roles(self, measures: list[tuple[MeasureWrite, Measure]], new: set[int]) -> None:
+        """Responsible actors, compared per actor (those of ``new`` measures are not read: they
+        have none). They are handled as plain rows (the columns of ``MeasureActor``): tens of
+        thousands of model instances would cost seconds."""
         todo = [(row, m) for row, m in measures if row.roles is not None]
         if not todo:
             return
         columns = ("measure_id", "actor_id", "role", "order")
         current: dict[int, dict[int, SimpleNamespace]] = defaultdict(dict)
-        for chunk in bulk.chunks((m.pk for _, m in todo), 500):
+        for chunk in bulk.chunks((m.pk for _, m in todo if m.pk not in new), 500):
             for values in MeasureActor.objects.filter(measure_id__in=chunk).values("id", *columns):
                 current[values["measure_id"]][values["actor_id"]] = SimpleNamespace(
                     pk=values["id"], **values
@@ -150,10 +151,11 @@ class MeasureWriter:
         measures: list[tuple[MeasureWrite, Measure]],
         ids: dict[int, int],
         provision_links: dict[int, list[int]],
+        new: set[int],
     ) -> set[int]:
         """Tags, related measures, the measures each provision names, then Istanbul Convention
         articles (a measure's other provisions stay); returns the ids of the measures whose
-        tags or provisions changed."""
+        tags or provisions changed. ``new`` measures have no links yet."""
         w = self.w
         tags = dict(Tag.objects.values_list("slug", "pk"))
         articles = dict(
@@ -166,6 +168,7 @@ class MeasureWriter:
             "tag_id",
             {pk: [tags[s] for s in row.tags] for row, pk in owners if row.tags is not None},
             "measure tags",
+            unlinked=new,
         )
         changed = {measure for measure, _ in touched}
         w.set_links(
@@ -184,7 +187,8 @@ class MeasureWriter:
             {pk: [ids[n] for n in numbers] for pk, numbers in provision_links.items()},
             "provision links",
         )
-        changed |= {measure for _, measure in touched}
+        named = {measure for _, measure in touched}  # by a provision
+        changed |= named
         touched = w.set_links(
             through,
             "measure_id",
@@ -196,6 +200,7 @@ class MeasureWriter:
             },
             "measure articles",
             among=articles.values(),
+            unlinked=new - named,
         )
         return changed | {measure for measure, _ in touched}
 
@@ -220,7 +225,7 @@ class MeasureWriter:
                 (
                     (records[measure_id], pk, measure_id, linked)
                     for pk, measure_id, linked in through.objects.filter(measure__plan=self.plan)
-                    .order_by("measure__number", other)
+                    .order_by("measure_id", other)
                     .values_list("pk", "measure_id", other)
                     if measure_id in records
                 ),

@@ -22,7 +22,7 @@ pages (``DataVersion.bump``) once anything changed.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -212,16 +212,18 @@ class Writer:
         *,
         among: Iterable[Any] | None = None,
         symmetrical: bool = False,
+        unlinked: Collection[Any] = (),
     ) -> set[tuple[Any, Any]]:
         """Many-to-many links: the links of each owner in ``wanted`` (``owner`` and ``linked``
         are the columns of the ``through`` table: ``measure_id``, ``tag_id``) become the wanted
         ones, among the ``among`` linked rows only when given (a measure's other provisions
         stay). ``symmetrical``: a link is two rows, one each way (related measures). New links
-        are added in the order ``RelatedManager.set()`` adds them. Returns the (owner, linked)
-        pairs added or removed."""
+        are added in the order ``RelatedManager.set()`` adds them. The links of ``unlinked``
+        owners (rows created by this writer) are not read: they have none. Returns the (owner,
+        linked) pairs added or removed."""
         among = None if among is None else list(among)
         current: dict[Any, dict[Any, Any]] = defaultdict(dict)  # owner → linked → row id
-        for chunk in bulk.chunks(wanted, 500):
+        for chunk in bulk.chunks((one for one in wanted if one not in unlinked), 500):
             rows = through.objects.filter(**{f"{owner}__in": chunk})
             if symmetrical:  # and the other way: the rows back to these owners
                 rows |= through.objects.filter(**{f"{linked}__in": chunk})
