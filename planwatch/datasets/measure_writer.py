@@ -169,6 +169,7 @@ class MeasureWriter:
             {pk: [tags[s] for s in row.tags] for row, pk in owners if row.tags is not None},
             "measure tags",
             unlinked=new,
+            scope={"measure__plan": self.plan},
         )
         changed = {measure for measure, _ in touched}
         w.set_links(
@@ -178,6 +179,7 @@ class MeasureWriter:
             {pk: [ids[n] for n in row.related] for row, pk in owners if row.related is not None},
             "related measures",
             symmetrical=True,
+            scope={"from_measure__plan": self.plan},
         )
         through = Measure.provisions.through
         touched = w.set_links(
@@ -201,6 +203,7 @@ class MeasureWriter:
             "measure articles",
             among=articles.values(),
             unlinked=new - named,
+            scope={"measure__plan": self.plan},
         )
         return changed | {measure for measure, _ in touched}
 

@@ -213,20 +213,26 @@ class Writer:
         among: Iterable[Any] | None = None,
         symmetrical: bool = False,
         unlinked: Collection[Any] = (),
+        scope: dict[str, Any] | None = None,
     ) -> set[tuple[Any, Any]]:
         """Many-to-many links: the links of each owner in ``wanted`` (``owner`` and ``linked``
         are the columns of the ``through`` table: ``measure_id``, ``tag_id``) become the wanted
         ones, among the ``among`` linked rows only when given (a measure's other provisions
         stay). ``symmetrical``: a link is two rows, one each way (related measures). New links
         are added in the order ``RelatedManager.set()`` adds them. The links of ``unlinked``
-        owners (rows created by this writer) are not read: they have none. Returns the (owner,
-        linked) pairs added or removed."""
+        owners (rows created by this writer) are not read: they have none. ``scope``: a filter
+        that holds every owner's links (``{"measure__plan": plan}``), to read them in one
+        statement rather than by owner. Returns the (owner, linked) pairs added or removed."""
         among = None if among is None else list(among)
         current: dict[Any, dict[Any, Any]] = defaultdict(dict)  # owner → linked → row id
-        for chunk in bulk.chunks((one for one in wanted if one not in unlinked), 500):
-            rows = through.objects.filter(**{f"{owner}__in": chunk})
-            if symmetrical:  # and the other way: the rows back to these owners
-                rows |= through.objects.filter(**{f"{linked}__in": chunk})
+        read = [one for one in wanted if one not in unlinked]
+        for chunk in [None] if scope is not None and read else bulk.chunks(read, 500):
+            if chunk is None:
+                rows = through.objects.filter(**scope)
+            else:
+                rows = through.objects.filter(**{f"{owner}__in": chunk})
+                if symmetrical:  # and the other way: the rows back to these owners
+                    rows |= through.objects.filter(**{f"{linked}__in": chunk})
             if among is not None:
                 rows = rows.filter(**{f"{linked}__in": among})
             for pk, one, other in rows.order_by("pk").values_list("pk", owner, linked):
