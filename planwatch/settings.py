@@ -280,6 +280,8 @@ MODELTRANSLATION_LANGUAGES = ("nl", "fr", "de", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = CONTENT_FALLBACK
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates as each language writes them: templates ask for DATE_FORMAT (see planwatch.lib.formats).
+FORMAT_MODULE_PATH = ["planwatch.lib.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 

@@ -79,6 +79,7 @@ def test_work_pages_and_everything_after_log_in_are_private(client, nap, coordin
         "/en/work/",
         "/en/work/contributions/",
         "/en/work/plans/nap-2021-2025/rounds/",
+        "/en/work/plans/nap-2021-2025/milestones/",
         "/en/work/tokens/",
         "/en/accounts/password_change/",
         "/en/plans/nap-2021-2025/",  # a public page, but it names the person logged in

@@ -363,9 +363,11 @@ def test_the_error_report_is_a_safe_spreadsheet(nap):
         report = openpyxl.load_workbook(io.BytesIO(error_report_xlsx(preview)))
     sheet = report.active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["sheet", "row", "column", "value", "message"]
-    assert rows[1][:4] == ["measures", preview.errors[0].row, "lead", '=HYPERLINK("http://x")']
-    assert sheet.cell(row=2, column=4).data_type == "s"  # text, not a formula
+    assert rows[0] == ["cell", "sheet", "row", "column", "value", "message"]
+    error = preview.errors[0]
+    assert rows[1][:5] == [error.place, "measures", error.row, "lead", '=HYPERLINK("http://x")']
+    assert rows[1][0].startswith("measures!K") and rows[1][0].endswith(" (lead)")
+    assert sheet.cell(row=2, column=5).data_type == "s"  # text, not a formula
 
 
 def test_progress_is_reported_for_long_files(nap):

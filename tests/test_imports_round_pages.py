@@ -2,6 +2,7 @@
 assessor, anonymous. Download, upload, preview, confirm, error report; the plan import."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -88,7 +89,7 @@ def test_errors_are_listed_and_downloadable(client, people, round_):  # noqa: F8
     report = client.get(f"/en/work/imports/uploads/{token}/errors.xlsx")
     assert report.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
-    assert any("does not use" in str(c.value) for c in sheet["E"])
+    assert any("does not use" in str(c.value) for c in sheet["F"])
     response = client.post(f"/en/work/imports/uploads/{token}/confirm/")
     assert response.status_code == 200 and response.context["preview"].errors
     assert state() == before
@@ -145,3 +146,91 @@ def test_a_closed_round_takes_a_workbook_only_from_a_reopened_actor(client, peop
     )
     assert link in client.get("/en/work/imports/").content.decode()
     expect(client.get(link), 200)
+
+
+def _broken_plan_workbook(client) -> tuple[openpyxl.Workbook, str]:
+    """The NAP workbook as the page gives it, measure 112's lead an unknown actor; and the
+    cell that holds it, as a spreadsheet program names it."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/en/work/imports/plans/nap-2021-2025/workbook.xlsx").content)
+    )
+    sheet = book["measures"]
+    names = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 112)
+    row[names.index("lead")].value = "nobody"
+    return book, f"measures!{row[names.index('lead')].column_letter}{row[0].row}"
+
+
+def _upload_plan(client, language: str, name: str, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(f"/{language}/work/imports/plans/nap-2021-2025/upload/", {"file": upload})
+
+
+def test_the_preview_and_the_error_report_name_the_cell(client, people, nap, tmp_path):  # noqa: F811
+    """The page, the error report and the command line give each error the same place and
+    message: the cell and the column's name (``measures!K113 (lead)``)."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    as_(client, people, "coordinator")
+    book, cell = _broken_plan_workbook(client)
+    response = _upload_plan(client, "en", "nap.xlsx", save(book))
+    page = response.content.decode()
+    [error] = response.context["preview"].errors
+    assert error.place == f"{cell} (lead)"
+    assert '<th scope="col">Cell</th>' in page
+    assert f"<code>{cell} (lead)</code>" in page and "Unknown actor &#x27;nobody&#x27;." in page
+
+    report = client.get(f"/en/work/imports/uploads/{response.context['token']}/errors.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(report.content)).active.values)
+    assert rows[0] == ("cell", "sheet", "row", "column", "value", "message")
+    assert rows[1][0] == f"{cell} (lead)" and rows[1][-1] == "Unknown actor 'nobody'."
+
+    path = tmp_path / "nap.xlsx"
+    book.save(path)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "plan", str(path), "--plan", "nap-2021-2025", stdout=out)
+    assert f"  {cell} (lead), value 'nobody': Unknown actor 'nobody'." in out.getvalue()
+
+
+def test_a_csv_file_is_named_by_its_line_on_the_page(client, people, nap):  # noqa: F811
+    import csv
+
+    as_(client, people, "coordinator")
+    book, cell = _broken_plan_workbook(client)
+    line = cell.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    out = io.StringIO()
+    csv.writer(out).writerows(book["measures"].iter_rows(values_only=True))
+    response = _upload_plan(client, "en", "measures.csv", out.getvalue().encode())
+    assert f"<code>measures.csv:{line} (lead)</code>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "message"),
+    [
+        ("fr", "Cellule", "Acteur inconnu"),
+        ("nl", "Cel", "Onbekende actor"),
+        ("de", "Zelle", "Unbekannter Akteur"),
+    ],
+)
+def test_the_cell_column_speaks_the_page_language(client, people, nap, language, header, message):  # noqa: F811
+    as_(client, people, "coordinator")
+    book, cell = _broken_plan_workbook(client)
+    page = _upload_plan(client, language, "nap.xlsx", save(book)).content.decode()
+    assert f'<th scope="col">{header}</th>' in page
+    assert f"<code>{cell} (lead)</code>" in page and message in page
+
+
+def test_the_round_preview_names_the_cell(client, people, round_):  # noqa: F811
+    as_(client, people, "focal_a")
+    response = client.get(f"/en/work/imports/rounds/{round_.pk}/{ACTOR}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    put(book, items(round_)[0].measure.number, "proposed_status", "bogus")
+    upload = io.BytesIO(save(book))
+    upload.name = "justice.xlsx"
+    response = client.post(f"/en/work/imports/rounds/{round_.pk}/upload/", {"file": upload})
+    [error] = response.context["preview"].errors
+    assert re.fullmatch(r"contributions!\$?[A-Z]+\d+ \(proposed_status\)", error.place)
+    assert f"<code>{error.place}</code>" in response.content.decode()

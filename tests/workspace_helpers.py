@@ -23,6 +23,20 @@ class Workspace:
     items: dict[str, Contribution]  # one contribution of the focal point per state
     organisation: Actor
 
+    def milestone(self):
+        """A milestone of the plan (the NAP has some; another plan gets one)."""
+        from planwatch.milestones.models import Milestone
+
+        found = Milestone.objects.filter(measure__plan=self.plan).order_by("pk").first()
+        if found is None:
+            found = Milestone.objects.create(
+                measure=self.items["submitted"].measure,
+                key="example",
+                description_en="Example",
+                baseline=dt.date(2025, 1, 1),
+            )
+        return found
+
     def pages(self, role: str) -> list[str]:
         """Every work page a role reaches, without the language prefix (``work/...``)."""
         common = ["work/", "work/tokens/", "accounts/profile/"]
@@ -51,6 +65,12 @@ class Workspace:
                 f"work/rounds/{self.published.pk}/measures/{number}/",
                 f"work/contributions/{self.items['draft'].pk}/",
                 f"work/imports/plans/{self.plan.slug}/upload/",
+                f"work/plans/{self.plan.slug}/milestones/",
+                f"work/plans/{self.plan.slug}/milestones/?pillar=2&state=on_time",
+                f"work/plans/{self.plan.slug}/milestones/new/?measure={number}",
+                f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/",
+                f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/rebaseline/",
+                f"work/plans/{self.plan.slug}/milestones/{self.milestone().pk}/delete/",
                 f"work/plans/{self.plan.slug}/translations/",
                 f"work/plans/{self.plan.slug}/translations/?lang=fr&state=missing",
                 f"work/plans/{self.plan.slug}/translations/upload/",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, round_views, successor_views, views
+from . import assessment_views, milestone_views, round_views, successor_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,6 +32,23 @@ urlpatterns = [
         "plans/<slug:plan>/measures/<int:number>/change/",
         successor_views.change,
         name="measure_change",
+    ),
+    path("plans/<slug:plan>/milestones/", milestone_views.milestone_list, name="milestones"),
+    path("plans/<slug:plan>/milestones/new/", milestone_views.milestone_new, name="milestone_new"),
+    path(
+        "plans/<slug:plan>/milestones/<int:pk>/",
+        milestone_views.milestone_edit,
+        name="milestone",
+    ),
+    path(
+        "plans/<slug:plan>/milestones/<int:pk>/delete/",
+        milestone_views.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(
+        "plans/<slug:plan>/milestones/<int:pk>/rebaseline/",
+        milestone_views.milestone_rebaseline,
+        name="milestone_rebaseline",
     ),
     path("assessments/", assessment_views.assessments, name="assessments"),
     path(

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from planwatch.lib import numbers
 from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import current_language, languages, translated
 from planwatch.plans.models import Measure, Plan
@@ -107,6 +108,13 @@ class Indicator(models.Model):
     def breakdowns(self, dims: dict) -> dict[str, str]:
         """The breakdown in every language (exports and the API)."""
         return {code: self.breakdown(dims, code) for code in languages()}
+
+    def value_text(self, value: Decimal | float, lang: str | None = None) -> str:
+        """A value of this indicator as the language writes it: a percentage with its sign
+        ("12,5 %" in French), any other unit as a number."""
+        if self.unit == self.Unit.PERCENT:
+            return numbers.percent(value, lang)
+        return numbers.number(value, lang)
 
     def is_suppressed(self, value: Decimal) -> bool:
         """Public output shows small counts as "< N" so that few people cannot be singled out."""

@@ -13,7 +13,10 @@ where d is +1 when the target asks for an increase and −1 for a decrease, and 
 baseline is negative. R ≥ 0.95 is "on track", 0.6 ≤ R < 0.95 "progress made, acceleration
 needed", 0 ≤ R < 0.6 "limited progress" and R < 0 "deterioration"; a value at or beyond the
 target is "target achieved" whatever the pace. A baseline or target of 0 is replaced by 0.001,
-as the method does. The thresholds are the plan's (``Plan.progress_settings``).
+as the method does (a current value of 0 is kept). The thresholds are the plan's
+(``Plan.progress_settings``). ``tests/test_progress_reference.py`` checks this against the rules
+of sdg-build's ``ProgressMeasure`` and the example indicator of its tests; the choices below
+where Planwatch departs from it are listed on the methods page.
 
 Decisions of Planwatch (published on the methods page):
 
@@ -152,7 +155,9 @@ def assess(
         sense = 1 if target.value >= baseline.value else -1
     if sense * (current.value - target.value) >= 0:
         return Progress(Category.TARGET_ACHIEVED, share=share, **parts)
-    base_value, current_value = _nonzero(baseline.value), _nonzero(current.value)
+    # Only the baseline and the target are replaced when 0, as the method (and sdg-build's
+    # ProgressMeasure) does: a current value of 0 has a growth rate, −100 %.
+    base_value, current_value = _nonzero(baseline.value), current.value
     elapsed = _years(current.when) - _years(baseline.when)
     remaining = _years(target.when) - _years(baseline.when)
     if elapsed <= 0 or remaining <= 0 or (not linear and base_value * current_value < 0):

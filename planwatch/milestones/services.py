@@ -37,59 +37,99 @@ def _plausible(day: dt.date | None) -> bool:
 
 
 def check_milestones(
-    contribution: Contribution, inputs: list[MilestoneInput], errors: dict[str, list[str]]
+    contribution: Contribution, inputs: list[MilestoneInput], errors: dict[str, list]
 ) -> None:
-    """Add the problems of ``inputs`` to ``errors`` (under "milestones")."""
+    """Add the problems of ``inputs`` to ``errors`` (under "milestones"). Each problem is a
+    ValidationError whose ``code`` names the field it is about (``milestone``, ``forecast``,
+    ``completed``, ``reason``), so the round import can point at the cell; the form and the API
+    read the messages."""
     own = {m.pk: m for m in Milestone.objects.filter(measure_id=contribution.measure_id)}
     today = timezone.localdate()
     problems = errors.setdefault("milestones", [])
+
+    def problem(message: str, field: str) -> None:
+        problems.append(ValidationError(message, code=field))
+
     for item in inputs:
         milestone = own.get(item.milestone_id)
         if milestone is None:
-            problems.append(_("This milestone does not belong to this measure."))
+            problem(_("This milestone does not belong to this measure."), "milestone")
             continue
         name = milestone.description[:60]
-        if not (_plausible(item.forecast) and _plausible(item.completed)):
-            problems.append(
+        implausible = [
+            field
+            for field, day in (("forecast", item.forecast), ("completed", item.completed))
+            if not _plausible(day)
+        ]
+        if implausible:
+            problem(
                 _("“%(name)s”: give a date between %(first)s and %(last)s.")
-                % {"name": name, "first": EARLIEST.year, "last": LATEST.year}
+                % {"name": name, "first": EARLIEST.year, "last": LATEST.year},
+                implausible[0],
             )
             continue
         if item.completed and item.completed > today:
-            problems.append(
-                _("“%(name)s”: a completion date cannot be in the future.") % {"name": name}
+            problem(
+                _("“%(name)s”: a completion date cannot be in the future.") % {"name": name},
+                "completed",
             )
         moved = item.forecast is not None and item.forecast != milestone.expected
         if moved and not item.reason.strip():
-            problems.append(
+            problem(
                 _("“%(name)s”: say why the forecast moves from %(old)s to %(new)s.")
                 % {
                     "name": name,
                     "old": date_format(milestone.expected),
                     "new": date_format(item.forecast),
-                }
+                },
+                "reason",
             )
     if not problems:
         del errors["milestones"]
 
 
+def _proposal(milestone: Milestone, item: MilestoneInput) -> tuple | None:
+    """What a proposal stores for ``item``: (forecast, completed, reason), or None when it
+    changes nothing."""
+    forecast = item.forecast if item.forecast != milestone.expected else None
+    completed = item.completed if item.completed != milestone.completed else None
+    if forecast is None and completed is None:
+        return None
+    return (forecast or milestone.forecast, completed or milestone.completed, item.reason.strip())
+
+
+def proposals(contribution: Contribution, inputs: list[MilestoneInput]) -> dict[int, tuple]:
+    """The proposals ``inputs`` would leave on the contribution, by milestone id: what an
+    import compares to tell a change from a file that only repeats what is there."""
+    own = {m.pk: m for m in Milestone.objects.filter(measure_id=contribution.measure_id)}
+    found = {}
+    for item in inputs:
+        milestone = own.get(item.milestone_id)
+        proposal = _proposal(milestone, item) if milestone else None
+        if proposal is not None:
+            found[item.milestone_id] = proposal
+    return found
+
+
+def pending_inputs(contribution: Contribution) -> list[MilestoneInput]:
+    """The contribution's proposals not yet validated, as the input that would keep them."""
+    return [
+        MilestoneInput(u.milestone_id, u.forecast, u.completed, u.reason)
+        for u in contribution.milestone_updates.filter(applied=False).order_by("milestone_id")
+    ]
+
+
 def save_milestone_updates(contribution: Contribution, inputs: list[MilestoneInput]) -> None:
     """Inside the contribution's save: keep one proposal per milestone that changes something."""
-    own = {m.pk: m for m in Milestone.objects.filter(measure_id=contribution.measure_id)}
     contribution.milestone_updates.filter(applied=False).delete()
-    for item in inputs:
-        milestone = own[item.milestone_id]
-        forecast = item.forecast if item.forecast != milestone.expected else None
-        completed = item.completed if item.completed != milestone.completed else None
-        if forecast is None and completed is None:
-            continue
+    for milestone_id, (forecast, completed, reason) in proposals(contribution, inputs).items():
         MilestoneUpdate.objects.update_or_create(
             contribution=contribution,
-            milestone=milestone,
+            milestone_id=milestone_id,
             defaults={
-                "forecast": forecast or milestone.forecast,
-                "completed": completed or milestone.completed,
-                "reason": item.reason.strip(),
+                "forecast": forecast,
+                "completed": completed,
+                "reason": reason,
                 "applied": False,
             },
         )
@@ -135,7 +175,7 @@ def rebaseline_milestone(
 ) -> Rebaselining:
     """Change what was planned: only the coordinator, only with a reason; public."""
     plan = milestone.measure.plan
-    _require(permissions.can_rebaseline_milestone(user, plan))
+    _require(permissions.can_manage_milestones(user, plan))
     if not reason.strip():
         raise ValidationError({"reason": [_("A re-baselining needs a reason.")]})
     if not _plausible(baseline):

@@ -477,7 +477,7 @@ class MeasureChange(models.Model):
         if not value:
             return "—"
         if self.field == self.Field.DEADLINE:
-            return date_format(dt.date.fromisoformat(value), "j F Y")
+            return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
         if self.field == self.Field.BUDGET:
             return money.euro(Decimal(value))
         if self.field == self.Field.DROPPED:

@@ -1,7 +1,5 @@
 """Public pages: published data only, each in a fixed number of queries."""
 
-from decimal import Decimal
-
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from planwatch.core import page_cache
 from planwatch.core.page_cache import cached_page
-from planwatch.core.templatetags.planwatch import marked, number
+from planwatch.core.templatetags.planwatch import marked
 from planwatch.documents.exports.values import per_language
 from planwatch.indicators import progress as progress_module
 from planwatch.indicators.models import Indicator, Observation
 from planwatch.indicators.progress import indicator_progress
 from planwatch.indicators.templatetags.indicators import public_value
-from planwatch.lib import charts
+from planwatch.lib import charts, numbers
 from planwatch.lib.i18n import current_language, translated_value
 from planwatch.plans.models import Measure, MeasureActor, Plan, Status
 from planwatch.reporting import queries, stats
@@ -282,7 +280,7 @@ def progress_method(request: HttpRequest, plan: str) -> HttpResponse:
     """How the indicators' progress is assessed, with its source and the plan's thresholds."""
     plan_obj = get_object_or_404(Plan, slug=plan)
     settings = progress_module.settings_of(plan_obj)
-    percent = {key: number(Decimal(str(round(value * 100, 4)))) for key, value in settings.items()}
+    percent = {key: numbers.percent(round(value * 100, 4)) for key, value in settings.items()}
     return render(
         request,
         "portal/progress_method.html",
@@ -359,7 +357,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             if not row["suppressed"]
         ],
         stacked=False,
-        value_format=number,  # as the page's language writes numbers
+        value_format=indicator.value_text,  # as the page's language writes numbers
         markers=[
             charts.Marker(float(target.value), f"{_('Target')} {target.period}")
             for target in targets

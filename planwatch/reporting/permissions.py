@@ -59,8 +59,9 @@ def can_manage_rounds(user: AnyUser, plan: Plan) -> bool:
     return coordinates(user, plan)
 
 
-def can_rebaseline_milestone(user: AnyUser, plan: Plan) -> bool:
-    """Change a milestone's baseline (logged and public, with a reason): the coordinators."""
+def can_manage_milestones(user: AnyUser, plan: Plan) -> bool:
+    """Add a plan's milestones, change their descriptions, delete one without history and
+    re-baseline them (logged and public, with a reason): the plan's coordinators."""
     return coordinates(user, plan)
 
 

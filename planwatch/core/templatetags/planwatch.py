@@ -4,13 +4,12 @@ import markdown as markdown_lib
 import nh3
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from planwatch.lib import figures, money
+from planwatch.lib import figures, money, numbers
 from planwatch.lib.i18n import Text, current_language, languages, translated
 
 register = template.Library()
@@ -109,13 +108,15 @@ def euro(amount: Decimal | int | None) -> str:
 
 @register.filter
 def number(value: Decimal | int | None) -> str:
-    if value is None:
-        return ""
-    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if value == value.to_integral():
-        return number_format(value, decimal_pos=0, force_grouping=True)
-    places = -value.normalize().as_tuple().exponent
-    return number_format(value, decimal_pos=places, force_grouping=True)
+    """A number in the page's language, with the decimals it has (``lib/numbers.py``)."""
+    return "" if value is None else numbers.number(value)
+
+
+@register.filter
+def percent(value: Decimal | int | None) -> str:
+    """A percentage in the page's language: "13%" in Dutch and English, "13 %" in French and
+    German (``lib/numbers.py``)."""
+    return "" if value is None or value == "" else numbers.percent(value)
 
 
 @register.filter
@@ -199,7 +200,7 @@ def _select(field, attrs: dict) -> str:
     )
 
 
-@register.filter
+@register.filter(is_safe=True)
 def colon(label: object) -> str:
     """ "Label:" as the page's language writes it; French puts a no-break space before the
     colon ("Date limite :")."""

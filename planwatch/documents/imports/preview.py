@@ -38,11 +38,15 @@ class RowError:
         named = self.column and not self.cell.endswith(f"!{self.column}{self.row}")
         return f"{self.cell} ({self.column})" if named else self.cell
 
-    def __str__(self) -> str:
-        value = f" [{self.value}]" if self.value else ""
+    @property
+    def place(self) -> str:
+        """Where a person finds the error, the same on the import page, in the error report and
+        from the command line: the cell with its column's name (``measures!K3 (lead)``,
+        ``measures.csv:3 (lead)``); without a cell, the sheet, row and column in words; empty
+        for an error about the whole file."""
         if self.cell:
-            return f"{self.where}{value}: {self.message}"
-        where = " ".join(
+            return self.where
+        return ", ".join(
             part
             for part in (
                 self.sheet,
@@ -51,7 +55,11 @@ class RowError:
             )
             if part
         )
-        return f"{where}{value}: {self.message}" if where else f"{self.message}{value}"
+
+    def __str__(self) -> str:
+        value = f" [{self.value}]" if self.value else ""
+        place = self.place
+        return f"{place}{value}: {self.message}" if place else f"{self.message}{value}"
 
 
 @dataclass
@@ -116,28 +124,29 @@ def display(value: Any) -> str:
 
 
 def error_report_xlsx(preview: Preview) -> bytes:
-    """The errors of a preview as a workbook: one row per error (sheet, row, column, value,
-    message), values written as text so that nothing in them is ever run as a formula."""
+    """The errors of a preview as a workbook: one row per error (its cell as the page shows it,
+    ``measures!K3 (lead)``; then sheet, row, column, value, message), values written as text so
+    that nothing in them is ever run as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("errors")[:31]
-    headers = [_("sheet"), _("row"), _("column"), _("value"), _("message")]
+    headers = [_("cell"), _("sheet"), _("row"), _("column"), _("value"), _("message")]
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, error in enumerate(preview.errors, start=2):
-        values = [error.sheet, error.row, error.column, error.value, error.message]
+        values = [error.place, error.sheet, error.row, error.column, error.value, error.message]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=column)
             cell.value = _printable(value)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
-            if column == 5:
+            if column == len(values):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (14, 7, 16, 30, 80), strict=True):
+    for letter, width in zip("ABCDEF", (22, 14, 7, 16, 30, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

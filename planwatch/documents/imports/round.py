@@ -33,6 +33,7 @@ from planwatch.reporting.services import (
 from .files import Progress, Table
 from .parsing import Row, read_file, read_rows
 from .preview import UNCHANGED, UPDATE, ImportRefused, Preview, RowChange, RowError, display
+from .round_milestones import MILESTONES, MILESTONES_SHEET, MilestoneRows
 from .sheets import Column, Sheet
 from .values import ValueProblem, parse_decimal
 
@@ -115,6 +116,7 @@ class Planned:
     data: ContributionInput
     sheet: str
     row: int
+    cell: str = ""  # of the row's measure, where an error found on applying it is reported
 
 
 @dataclass
@@ -148,10 +150,17 @@ def preview_round_import(
     info = any(c.name in header for c in INFO_COLUMNS)
     rows = read_rows(contributions_sheet(languages or ["en"], info), table, preview.errors)
     budget_rows = read_rows(BUDGET_SHEET, found[BUDGET], preview.errors) if BUDGET in found else []
-    if rows is None or budget_rows is None:
+    dates = (
+        read_rows(MILESTONES_SHEET, found[MILESTONES], preview.errors)
+        if MILESTONES in found
+        else []
+    )
+    if rows is None or budget_rows is None or dates is None:
         return preview
     check = RoundCheck(round_, user, submit, languages, preview.errors)
-    check.run(rows, budget_rows if BUDGET in found else None)
+    check.run(
+        rows, budget_rows if BUDGET in found else None, dates if MILESTONES in found else None
+    )
     preview.rows = check.changes
     preview.data = RoundData(round_.pk, submit, check.planned)
     return preview
@@ -168,7 +177,7 @@ def _sheets(tables: list[Table], errors: list[RowError]) -> dict[str, Table]:
             name = str(table.name).strip().lower()
             if name in INFORMATION or (not table.header and not table.rows):
                 continue
-        if name not in (CONTRIBUTIONS, BUDGET):
+        if name not in (CONTRIBUTIONS, BUDGET, MILESTONES):
             errors.append(
                 RowError(
                     table.name,
@@ -176,7 +185,7 @@ def _sheets(tables: list[Table], errors: list[RowError]) -> dict[str, Table]:
                     "",
                     "",
                     _("Unknown sheet %(name)r. The sheets of a round workbook are %(names)s.")
-                    % {"name": table.name, "names": f"{CONTRIBUTIONS}, {BUDGET}"},
+                    % {"name": table.name, "names": f"{CONTRIBUTIONS}, {BUDGET}, {MILESTONES}"},
                 )
             )
         elif name in found:
@@ -221,7 +230,9 @@ class RoundCheck:
             RowError(row.label, row.number, column, shown, message, row.cell(column))
         )
 
-    def run(self, rows: list[Row], budget_rows: list[Row] | None) -> None:
+    def run(
+        self, rows: list[Row], budget_rows: list[Row] | None, dates: list[Row] | None = None
+    ) -> None:
         matched: dict[tuple, tuple[Row, Contribution]] = {}
         for row in rows:
             key = self.contribution_of(row)
@@ -234,6 +245,7 @@ class RoundCheck:
         # Keys of every row, refused or not: a budget row of a refused row is not refused again.
         self.keys = {(row.values.get("measure"), row.values.get("actor")) for row in rows}
         budgets = self.budgets(budget_rows, matched) if budget_rows is not None else None
+        self.dates = MilestoneRows(self, dates, matched) if dates is not None else None
         for key, (row, item) in matched.items():
             self.check_row(row, item, None if budgets is None else budgets.get(key, []))
 
@@ -362,16 +374,26 @@ class RoundCheck:
         data = ContributionInput(
             status, narrative, evidence or [], saved.budget if budget is None else budget
         )
+        key = (item.measure.number, item.actor.slug)
+        if self.dates is not None:
+            if key in self.dates.failed:
+                return  # the milestones sheet's errors say why
+            data.milestones = self.dates.inputs(key, item)
         if len(self.errors) > before or any(c not in values for c in row.sheet.names):
             return
         current, wanted = saved.plain(), data.plain()
         changed = [name for name in wanted if wanted[name] != current[name]]
+        moved, date_rows = (None, [])
+        if data.milestones is not None:
+            moved, date_rows = self.dates.changes(key, item, data.milestones)
+            data.milestones = data.milestones if moved else None  # unchanged: left as they are
         resubmit = self.submit and item.state in (
             Contribution.State.DRAFT,
             Contribution.State.RETURNED,
         )
-        if not changed and not resubmit:
+        if not changed and not resubmit and moved is None:
             self.changes.append(RowChange(row.label, row.number, self.key(item), UNCHANGED))
+            self.changes.extend(date_rows)
             return
         if not permissions.can_import_contribution(self.user, item):
             self.error(
@@ -397,8 +419,12 @@ class RoundCheck:
         changes = tuple((name, _shown(current[name]), _shown(wanted[name])) for name in changed) + (
             (("state", item.state, state),) if item.state != state else ()
         )
+        changes += (moved,) if moved else ()
         self.changes.append(RowChange(row.label, row.number, self.key(item), UPDATE, changes))
-        self.planned.append(Planned(item.pk, item.version, data, row.label, row.number))
+        self.changes.extend(date_rows)
+        self.planned.append(
+            Planned(item.pk, item.version, data, row.label, row.number, row.cell("measure"))
+        )
 
     @staticmethod
     def key(item: Contribution) -> str:
@@ -444,7 +470,9 @@ def apply_round_import(preview: Preview, user: Any, progress: Progress | None = 
             else:
                 message = ""
             if message:
-                errors.append(RowError(planned.sheet, planned.row, "measure", "", message))
+                errors.append(
+                    RowError(planned.sheet, planned.row, "measure", "", message, planned.cell)
+                )
             if progress:
                 progress("apply", done, len(data.planned))
         if errors:

@@ -5,6 +5,7 @@ offer drop-down lists; the instructions are in the person's language. Imported u
 changes nothing: each value is written from the contribution as it stands.
 """
 
+import datetime as dt
 import io
 
 from django.utils import translation
@@ -20,9 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planwatch.actors.models import Actor
 from planwatch.lib.figures import Qualifier
 from planwatch.lib.i18n import translated
+from planwatch.milestones.models import Milestone
+from planwatch.milestones.services import EARLIEST, LATEST
 from planwatch.reporting.models import BudgetLine, Contribution, Round
 
 from .round import BUDGET_SHEET, KEY_COLUMNS, contributions_sheet
+from .round_milestones import EDITABLE, MILESTONES_SHEET
 from .sheets import Sheet
 
 SPARE_ROWS = 300  # empty budget rows that stay editable and keep their drop-down lists
@@ -46,7 +50,7 @@ def _workbook(round_: Round, actor: Actor, language: str) -> bytes:
     items = list(
         Contribution.objects.filter(round=round_, actor=actor)
         .select_related("measure")
-        .prefetch_related("evidence", "budget_lines")
+        .prefetch_related("evidence", "budget_lines", "milestone_updates")
         .order_by("measure__number")
     )
     book = Workbook()
@@ -104,9 +108,66 @@ def _workbook(round_: Round, actor: Actor, language: str) -> bytes:
     _validation(budget, BUDGET_SHEET, "stage", status["stage"], 2, end)
     _validation(budget, BUDGET_SHEET, "qualifier", status["qualifier"], 2, end)
     budget.protection.sheet = True
+    _milestones(book, items, actor, language)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _milestones(book: Workbook, items: list[Contribution], actor: Actor, language: str) -> None:
+    """One row per milestone of the contributions' measures: the published dates locked, the
+    pending proposal (if any) in the editable columns."""
+    sheet = _sheet(book, MILESTONES_SHEET)
+    proposals = {
+        (update.contribution_id, update.milestone_id): update
+        for item in items
+        for update in item.milestone_updates.all()
+        if not update.applied
+    }
+    by_measure = {item.measure_id: item for item in items}
+    milestones = Milestone.objects.filter(measure_id__in=by_measure).order_by(
+        "measure__number", "position", "baseline", "pk"
+    )
+    number = 1
+    for number, milestone in enumerate(milestones, start=2):
+        item = by_measure[milestone.measure_id]
+        proposal = proposals.get((item.pk, milestone.pk))
+        values = {
+            "measure": item.measure.number,
+            "actor": actor.slug,
+            "milestone": milestone.pk,
+            "key": milestone.key,
+            "description": _text(translated(milestone, "description", language).text),
+            "baseline": milestone.baseline,
+            "forecast": milestone.forecast,
+            "completed": milestone.completed,
+            "new_forecast": proposal.forecast if proposal else None,
+            "new_completed": proposal.completed if proposal else None,
+            "reason": _text(proposal.reason) if proposal else None,
+        }
+        for index, column in enumerate(MILESTONES_SHEET.columns, start=1):
+            cell = sheet.cell(row=number, column=index, value=values[column.name])
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            if column.kind == "date":
+                cell.number_format = "DD/MM/YYYY"
+            if column.name in EDITABLE:
+                cell.protection = UNLOCKED
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                cell.fill = LOCKED_FILL
+    # The service's range of plausible dates, as the spreadsheet's day numbers.
+    first, last = ((day - dt.date(1899, 12, 30)).days for day in (EARLIEST, LATEST))
+    rule = DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last))
+    rule.allow_blank = True
+    rule.showErrorMessage = True
+    rule.errorTitle = _("Not a date")
+    rule.error = _("Type a date: day/month/year, such as 31/12/2025.")
+    for name in ("new_forecast", "new_completed"):
+        letter = get_column_letter(MILESTONES_SHEET.names.index(name) + 1)
+        rule.add(f"{letter}2:{letter}{max(number, 2)}")
+    sheet.add_data_validation(rule)
+    sheet.protection.sheet = True
 
 
 def _sheet(book: Workbook, spec: Sheet) -> Worksheet:
@@ -191,6 +252,14 @@ def _instructions(sheet: Worksheet, round_: Round, actor: Actor) -> None:
                 "The budget sheet holds your budget lines for the round's years: one row per "
                 "line (measure, year, amount in euro such as 1.234,56, nature, stage). It "
                 "replaces the contribution's lines; a contribution without rows has none."
+            ),
+            False,
+        ),
+        (
+            _(
+                "The milestones sheet lists the milestones of your measures: type a new forecast "
+                "date or the completion date (day/month/year) and, when the forecast moves, the "
+                "reason. The coordinator validates them with your contribution."
             ),
             False,
         ),

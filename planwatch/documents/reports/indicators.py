@@ -2,11 +2,7 @@
 progress category and, per indicator with a target, where it stands. The categories come from
 ``planwatch.indicators.progress``, the same function the pages, exports and API ask."""
 
-from decimal import Decimal
-
-from django.utils.formats import number_format
 from django.utils.text import capfirst
-from django.utils.translation import override
 
 from planwatch.indicators.models import Direction, Indicator, Kind
 from planwatch.indicators.progress import METHOD_URL, Category, counts, plan_progress
@@ -16,13 +12,6 @@ from . import model
 from .common import content, paragraph
 from .model import Run, Table
 from .text import integer, label, percent, t
-
-
-def _number(value: float, lang: str) -> str:
-    value = Decimal(str(value)).normalize()
-    places = max(-value.as_tuple().exponent, 0)
-    with override(lang):
-        return number_format(value, decimal_pos=places, force_grouping=True)
 
 
 def indicators_section(plan: Plan, lang: str) -> model.Section:
@@ -60,12 +49,12 @@ def indicators_section(plan: Plan, lang: str) -> model.Section:
             [
                 content(indicator, "name", lang),
                 label(Kind(indicator.kind).label, lang),
-                f"{_number(found.target.value, lang)} ({found.target.period}), "
+                f"{indicator.value_text(found.target.value, lang)} ({found.target.period}), "
                 f"{label(Direction(found.direction).label, lang)}",
-                f"{_number(current.value, lang)} ({current.period})" if current else "–",
-                percent(_number(float(found.share_percent), lang), lang)
-                if found.share_percent is not None
+                f"{indicator.value_text(current.value, lang)} ({current.period})"
+                if current
                 else "–",
+                percent(found.share_percent, lang) if found.share_percent is not None else "–",
                 capfirst(label(Category(found.category).label, lang)),
             ]
         )

@@ -105,7 +105,7 @@ def published_sentence(round_: Round, figures: list, lang: str) -> str:
         t(
             PUBLISHED_PHRASES[Status(f.status)],
             lang,
-            figure=qualified(f.qualifier, percent(_whole(f.percent), lang), lang),
+            figure=qualified(f.qualifier, percent(f.percent, lang), lang),
         )
         for f in figures
     ]
@@ -117,11 +117,6 @@ def published_sentence(round_: Round, figures: list, lang: str) -> str:
             n=integer(round_.headline_measures, lang),
         )
     return t("The round's report published: %(figures)s.", lang, figures=join(parts, lang))
-
-
-def _whole(value) -> int | str:
-    """A published percentage as printed: 13, or 12.5 when it had decimals."""
-    return int(value) if value == int(value) else f"{value.normalize()}"
 
 
 def introduction(plan: Plan, round_: Round, lang: str) -> model.Section:

@@ -13,14 +13,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language_info, gettext, override
 
 from planwatch.lib.money import euro  # noqa: F401 (the reports' amounts)
+from planwatch.lib.numbers import percent  # noqa: F401 (the reports' percentages, as the pages')
 
 LANGUAGES = ("nl", "fr", "de", "en")
 
-# How a date is written in each language ("1 November 2023", "1. November 2023").
-DATE_FORMATS = {"nl": "j F Y", "fr": "j F Y", "de": "j. F Y", "en": "j F Y"}
 AND = {"nl": "en", "fr": "et", "de": "und", "en": "and"}
-# French and German put a (no-break) space between a number and the percent sign.
-PERCENT = {"nl": "{}%", "en": "{}%", "fr": "{}\u00a0%", "de": "{}\u00a0%"}
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -54,13 +51,10 @@ def integer(value: int | Decimal, lang: str) -> str:
         return number_format(value, decimal_pos=0, force_grouping=True)
 
 
-def percent(value: int, lang: str) -> str:
-    return PERCENT[lang].format(value)
-
-
 def day(value: date, lang: str) -> str:
     with override(lang):
-        return date_format(value, DATE_FORMATS[lang])
+        # "1 november 2023", "1. November 2023": the language's own (planwatch.lib.formats).
+        return date_format(value, "DATE_FORMAT")
 
 
 def join(items: list[str], lang: str) -> str:

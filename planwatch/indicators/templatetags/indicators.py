@@ -2,7 +2,6 @@
 
 from django import template
 
-from planwatch.core.templatetags.planwatch import number
 from planwatch.indicators.models import Dimension, Direction
 from planwatch.lib import figures
 
@@ -16,7 +15,15 @@ def public_value(observation) -> str:
     indicator = observation.indicator
     if indicator.is_suppressed(observation.value):
         return f"< {indicator.suppress_below}"
-    return figures.qualified(number(observation.value), getattr(observation, "qualifier", None))
+    value = indicator.value_text(observation.value)
+    return figures.qualified(value, getattr(observation, "qualifier", None))
+
+
+@register.filter
+def value_of(value, indicator) -> str:
+    """A value of ``indicator`` in the page's language, a percentage with its sign:
+    ``{{ target.value|value_of:indicator }}``."""
+    return "" if value is None else indicator.value_text(value)
 
 
 @register.filter

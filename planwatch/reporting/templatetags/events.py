@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "reporting.status.corrected": gettext_lazy("published status corrected"),
     "reporting.assessment.saved": gettext_lazy("assessment saved"),
     "reporting.assessment.published": gettext_lazy("assessment published"),
+    "milestones.milestone.updated": gettext_lazy("milestone dates validated"),
 }
 
 

@@ -215,16 +215,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{len(preview.errors)} error(s):")
         for error in preview.errors:
-            where = ", ".join(
-                part
-                for part in (
-                    error.where if error.cell else error.sheet,
-                    f"row {error.row}" if error.row and not error.cell else "",
-                    f"column {error.column}" if error.column and not error.cell else "",
-                    f"value {error.value!r}" if error.value else "",
-                )
-                if part
-            )
+            # The place as the import page and the error report give it (RowError.place).
+            value = f"value {error.value!r}" if error.value else ""
+            where = ", ".join(part for part in (error.place, value) if part)
             self.stdout.write(f"  {where}: {error.message}" if where else f"  {error.message}")
 
     def _refuse(self, preview: Preview, report: str | None) -> None:
