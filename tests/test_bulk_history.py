@@ -1,4 +1,4 @@
-"""The plan import's own history writer (``documents/imports/bulk.history``) writes the records
+"""The plan writer's own history writer (``datasets/bulk.history``) writes the records
 django-simple-history's bulk API writes (``bulk_history_create``): the same rows, column by
 column. For deletions, which that API has no form for, it writes the record ``delete()`` writes.
 """
@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from planwatch.actors.models import Actor
-from planwatch.documents.imports import bulk
+from planwatch.datasets import bulk
 from planwatch.plans.models import Measure, MeasureActor
 from tests.factories import make_user
 

@@ -144,7 +144,7 @@ def test_a_failure_while_writing_rolls_everything_back(mini_copy, db, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(loader.Writer, "replace_children", explode)
+    monkeypatch.setattr(loader.Writer, "replace", explode)
     with pytest.raises(RuntimeError):
         load_dataset(mini_copy)
     assert not Plan.objects.filter(slug="mini").exists()

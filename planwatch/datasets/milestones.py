@@ -1,6 +1,7 @@
 """``milestones.yaml`` of a dataset folder (docs/dataset.md): checked before anything is written,
-then upserted by (measure, key) after the plan's own rows. The loader calls :func:`check` and
-:func:`write`; a record names its file and line in every problem."""
+then upserted by (measure, key) after the plan's own rows, through the one writer of a plan
+(``writer.Writer``). The loader calls :func:`check` and :func:`write`; a record names its file
+and line in every problem."""
 
 import datetime as dt
 from typing import Any
@@ -9,6 +10,7 @@ from planwatch.milestones.models import Milestone
 from planwatch.plans.models import Plan
 
 from .reader import LANGUAGES, Problem, Record
+from .writer import Writer
 
 KEYS = {"measure", "key", "description", "baseline", "forecast", "completed", "reason"}
 
@@ -38,30 +40,29 @@ def check(records: list[Any], measure_numbers: set[int]) -> list[Problem]:
     return problems
 
 
-def write(plan: Plan, records: list[dict]) -> int:
-    """Create or change the milestones ``records`` describe (only those that differ, so a
-    dataset loaded again writes no history); return how many were written."""
+def write(writer: Writer, plan: Plan, records: list[dict]) -> None:
+    """Create or change the milestones ``records`` describe, through the one writer's upsert
+    (only those that differ, so a dataset loaded again writes no history)."""
     measures = dict(plan.measures.values_list("number", "pk"))
-    existing = {(m.measure_id, m.key): m for m in Milestone.objects.filter(measure__plan=plan)}
-    written = 0
-    for position, rec in enumerate(records):
-        texts = rec["description"]
-        values = {
-            "position": position,
-            "baseline": rec["baseline"],
-            "forecast": rec.get("forecast"),
-            "completed": rec.get("completed"),
-            "forecast_reason": rec.get("reason", ""),
-            **{f"description_{code}": texts.get(code, "") for code in LANGUAGES},
-        }
-        milestone = existing.get((measures[rec["measure"]], rec["key"]))
-        if milestone is None:
-            milestone = Milestone(measure_id=measures[rec["measure"]], key=rec["key"])
-        elif all(getattr(milestone, name) == value for name, value in values.items()):
-            continue
-        for name, value in values.items():
-            setattr(milestone, name, value)
-        milestone._change_reason = "datasets.load"
-        milestone.save()
-        written += 1
-    return written
+    writer.upsert(
+        Milestone,
+        {(m.measure_id, m.key): m for m in Milestone.objects.filter(measure__plan=plan)},
+        [
+            (
+                (measures[rec["measure"]], rec["key"]),
+                {"measure_id": measures[rec["measure"]], "key": rec["key"]},
+                {
+                    "position": position,
+                    "baseline": rec["baseline"],
+                    "forecast": rec.get("forecast"),
+                    "completed": rec.get("completed"),
+                    "forecast_reason": rec.get("reason", ""),
+                    **{
+                        f"description_{code}": rec["description"].get(code, "")
+                        for code in LANGUAGES
+                    },
+                },
+            )
+            for position, rec in enumerate(records)
+        ],
+    )

@@ -1,41 +1,40 @@
-"""Writing a checked dataset: records are matched on their natural keys (slug, code, number)
-and saved only when something changed, so that loading the same folder twice changes no row and
-adds no history. Every save records its history (change reason ``datasets.load``) through
-django-simple-history's own ``save()`` and ``delete()`` signals.
+"""The one writer of a plan: both front doors of the intake, ``planwatch load-dataset``
+(``loader.py`` → ``dataset_writer.py``) and ``planwatch import plan`` (``documents/imports/
+apply.py``), write through the primitives of :class:`Writer`, and the plan's own parts through
+``plan_writer.write_plan``.
+
+Every primitive is set-based and writes one historical record per created, changed or deleted
+row, with the writer's user and change reason (``datasets.load``, ``documents.import.plan``):
+
+- :meth:`Writer.upsert`: rows with a natural key (a slug, a code, a number), created or updated
+  only where a value differs, through django-simple-history's own bulk API
+  (``bulk_create_with_history`` / ``bulk_update_with_history``);
+- :meth:`Writer.replace`: keyless child rows (budget lines, observations, headline figures),
+  each parent's rows replaced whole when they differ;
+- :meth:`Writer.set_links`: many-to-many links, each owner's links made what is wanted;
+- :meth:`Writer.update`, :meth:`Writer.delete`, :meth:`Writer.history`: the same for thousands
+  of rows through ``bulk.py`` (its ``history`` writes the records ``bulk_history_create`` writes,
+  ``tests/test_bulk_history.py``; for a deletion the one ``delete()`` writes).
+
+A row whose values are what is wanted is not written, so writing the same rows twice changes
+nothing and adds no history. Bulk statements send no signals: the door drops the cached public
+pages (``DataVersion.bump``) once anything changed.
 """
 
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from planwatch.actors.models import Actor, Government
-from planwatch.indicators.models import Indicator, Observation, Target
-from planwatch.plans.models import (
-    ISTANBUL,
-    Framework,
-    Measure,
-    MeasureActor,
-    Plan,
-    Provision,
-    Section,
-    Tag,
-)
-from planwatch.reporting.models import (
-    BudgetLine,
-    HeadlineFigure,
-    MeasureStatus,
-    PublishedBudgetTotal,
-    Round,
-)
-
-from .checks import Dataset
+from . import bulk
 from .reader import LANGUAGES
 
-CHANGE_REASON = "datasets.load"
+BATCH = 500  # rows per bulk_create statement (Django lowers it where SQLite needs)
 
 
 def languages(name: str, texts: dict[str, str]) -> dict[str, str | None]:
@@ -67,60 +66,205 @@ class Summary:
         return bool(+self.created or +self.updated or +self.deleted)
 
 
+def name_of(model: type[models.Model]) -> str:
+    return str(model._meta.verbose_name_plural)
+
+
+def differ(obj: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ on ``obj``; return their names."""
+    names = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in names:
+        setattr(obj, name, values[name])
+    return names
+
+
+def in_add_order(ids: Iterable[Any]) -> list[Any]:
+    """``ids`` in the order Django's ``RelatedManager.add()`` inserts them: it gathers them in a
+    set and inserts what ``set.difference()`` of it returns. Links written here so get the ids a
+    row-by-row ``set()`` gives them (``scripts/compare-load`` compares ids)."""
+    gathered = set()
+    for pk in ids:
+        gathered.add(pk)
+    return list(gathered.difference(()))
+
+
 class Writer:
-    def __init__(self) -> None:
+    """Writes rows in bulk, with one historical record per written row; counts what it did in
+    :attr:`summary`. ``progress(step, done, total)`` hears of each written part."""
+
+    def __init__(self, reason: str, user: Any = None, progress: Any = None):
+        self.reason = reason
+        self.user = user
+        self.progress = progress
+        self.now = timezone.now()
         self.summary = Summary()
+        self.done = 0
+        self.total = 0
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]):
-        name = str(model._meta.verbose_name_plural)
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            self._save(obj)
-            self.summary.created[name] += 1
-            return obj
-        changed = [key for key, value in values.items() if getattr(obj, key) != value]
-        if changed:
-            for key in changed:
-                setattr(obj, key, values[key])
-            self._save(obj)
-            self.summary.updated[name] += 1
-        else:
-            self.summary.unchanged[name] += 1
-        return obj
+    def step(self, count: int) -> None:
+        self.done += count
+        if self.progress and count:
+            self.progress("apply", self.done, self.total)
 
-    def _save(self, obj: models.Model) -> None:
-        obj._change_reason = CHANGE_REASON
-        obj.save()
+    def history(self, model: type[models.Model], objs: list[Any], kind: str) -> None:
+        bulk.history(model, objs, kind, self.user, self.reason, self.now)
 
-    def replace_children(
+    def create(self, model: type[models.Model], objs: list[models.Model]) -> None:
+        """Insert new rows (their ids are set) with a "+" record each."""
+        if objs:
+            bulk_create_with_history(
+                objs,
+                model,
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+            self.summary.created[name_of(model)] += len(objs)
+
+    def update(self, model: type[models.Model], objs: list[Any], fields: set[str]) -> None:
+        """What simple-history's ``bulk_update_with_history`` does, with a faster UPDATE (Django's
+        ``bulk_update`` builds a CASE per row and field: seconds for thousands of rows)."""
+        if objs:
+            bulk.update(model, objs, fields)
+            self.history(model, objs, "~")
+            self.summary.updated[name_of(model)] += len(objs)
+
+    def delete(self, model: type[models.Model], objs: list[Any]) -> None:
+        """Delete rows with a "-" record each, as ``delete()`` would write (but without the
+        post_delete signal per row, which would write a second record without user and
+        reason). Only for rows nothing refers to: nothing cascades."""
+        if objs:
+            self.history(model, objs, "-")
+            bulk.delete(model, [obj.pk for obj in objs])
+            self.summary.deleted[name_of(model)] += len(objs)
+
+    def upsert(
         self,
         model: type[models.Model],
-        existing: models.QuerySet,
-        wanted: list[dict[str, Any]],
-        fields: list[str],
-        parent: dict[str, Any],
-    ) -> None:
-        """Keyless child rows (budget lines, observations): replaced whole when they differ."""
-        name = str(model._meta.verbose_name_plural)
-        current = list(existing.values(*fields))
-        normalise = [{key: row.get(key) for key in fields} for row in wanted]
-        if _as_bag(current) == _as_bag(normalise):
-            self.summary.unchanged[name] += len(wanted)
-            return
-        for obj in existing:
-            obj._change_reason = CHANGE_REASON
-            obj.delete()
-        self.summary.deleted[name] += len(current)
-        for row in wanted:
-            self._save(model(**parent, **row))
-        self.summary.created[name] += len(wanted)
+        existing: dict[Any, models.Model],
+        rows: list[tuple[Any, dict[str, Any], dict[str, Any]]],
+    ) -> dict[Any, models.Model]:
+        """Create or update ``(key, lookup, values)`` rows, in their order; ``existing`` maps keys
+        to the rows as they are. Only rows whose values differ are updated. Returns key → row."""
+        new, changed, fields = [], [], set()
+        result = {}
+        for key, lookup, values in rows:
+            obj = existing.get(key)
+            if obj is None:
+                obj = model(**lookup, **values)
+                new.append(obj)
+            elif names := differ(obj, values):
+                changed.append(obj)
+                fields.update(names)
+            else:
+                self.summary.unchanged[name_of(model)] += 1
+            result[key] = obj
+        self.create(model, new)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                model,
+                sorted(bulk.with_originals(model, fields)),
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+            self.summary.updated[name_of(model)] += len(changed)
+        self.step(len(rows))
+        return result
 
-    def set_m2m(self, manager: Any, wanted: Iterable[models.Model], name: str) -> None:
-        wanted = list(wanted)
-        if {o.pk for o in manager.all()} != {o.pk for o in wanted}:
-            manager.set(wanted)
+    def replace(
+        self,
+        model: type[models.Model],
+        parent: str,
+        wanted: dict[Any, list[dict[str, Any]]],
+        fields: list[str],
+    ) -> None:
+        """Keyless child rows (budget lines, observations): the rows of each parent in
+        ``wanted`` (``parent`` is the column naming it: ``plan_id``) are deleted and written
+        again when they differ from the wanted ones, compared as a bag; else left alone."""
+        name = name_of(model)
+        current: dict[Any, list[models.Model]] = defaultdict(list)
+        for chunk in bulk.chunks(wanted, 500):
+            for obj in model.objects.filter(**{f"{parent}__in": chunk}).order_by("pk"):
+                current[getattr(obj, parent)].append(obj)
+        drop, new = [], []
+        for parent_id, rows in wanted.items():
+            have = current.get(parent_id, [])
+            rows = [{key: row.get(key) for key in fields} for row in rows]
+            if _as_bag([{key: getattr(o, key) for key in fields} for o in have]) == _as_bag(rows):
+                self.summary.unchanged[name] += len(rows)
+                continue
+            drop.extend(have)
+            new.extend(model(**{parent: parent_id}, **row) for row in rows)
+        self.delete(model, drop)
+        self.create(model, new)
+
+    def set_links(
+        self,
+        through: type[models.Model],
+        owner: str,
+        linked: str,
+        wanted: dict[Any, list[Any]],
+        name: str,
+        *,
+        among: Iterable[Any] | None = None,
+        symmetrical: bool = False,
+        unlinked: Collection[Any] = (),
+        scope: dict[str, Any] | None = None,
+    ) -> set[tuple[Any, Any]]:
+        """Many-to-many links: the links of each owner in ``wanted`` (``owner`` and ``linked``
+        are the columns of the ``through`` table: ``measure_id``, ``tag_id``) become the wanted
+        ones, among the ``among`` linked rows only when given (a measure's other provisions
+        stay). ``symmetrical``: a link is two rows, one each way (related measures). New links
+        are added in the order ``RelatedManager.set()`` adds them. The links of ``unlinked``
+        owners (rows created by this writer) are not read: they have none. ``scope``: a filter
+        that holds every owner's links (``{"measure__plan": plan}``), to read them in one
+        statement rather than by owner. Returns the (owner, linked) pairs added or removed."""
+        among = None if among is None else list(among)
+        current: dict[Any, dict[Any, Any]] = defaultdict(dict)  # owner → linked → row id
+        read = [one for one in wanted if one not in unlinked]
+        for chunk in [None] if scope is not None and read else bulk.chunks(read, 500):
+            if chunk is None:
+                rows = through.objects.filter(**scope)
+            else:
+                rows = through.objects.filter(**{f"{owner}__in": chunk})
+                if symmetrical:  # and the other way: the rows back to these owners
+                    rows |= through.objects.filter(**{f"{linked}__in": chunk})
+            if among is not None:
+                rows = rows.filter(**{f"{linked}__in": among})
+            for pk, one, other in rows.order_by("pk").values_list("pk", owner, linked):
+                current[one][other] = pk
+        create: list[tuple[Any, Any]] = []
+        drop: list[Any] = []
+        touched: set[tuple[Any, Any]] = set()
+        for one, links in wanted.items():
+            have = current[one]
+            if set(have) == set(links):
+                continue
             self.summary.updated[name] += 1
+            gone = [other for other in have if other not in links]
+            added = in_add_order(other for other in links if other not in have)
+            pairs = [(one, other) for other in gone]
+            pairs += [(other, one) for other in gone] if symmetrical else []
+            touched.update((one, other) for other in [*gone, *added])
+            for a, b in pairs:
+                pk = current[a].pop(b, None)
+                if pk is not None:
+                    drop.append(pk)
+                elif (a, b) in create:
+                    create.remove((a, b))
+            for a, b in [(one, other) for other in added] + (
+                [(other, one) for other in added] if symmetrical else []
+            ):
+                if b not in current[a]:
+                    current[a][b] = None
+                    create.append((a, b))
+        bulk.delete(through, drop)
+        bulk.insert(through, [owner, linked], create)
+        return touched
 
 
 def _as_bag(rows: list[dict[str, Any]]) -> list[str]:
@@ -133,288 +277,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return sorted(value.items())
     return value
-
-
-class DatasetWriter(Writer):
-    """A dataset in the order later rows refer to earlier ones; keeps each written row by its
-    natural key for the rows that refer to it."""
-
-    def __init__(self, ds: Dataset) -> None:
-        super().__init__()
-        self.ds = ds
-
-    def write(self) -> Summary:
-        self.write_plan()
-        self.write_measures()
-        self.write_rounds()
-        self.write_budgets()
-        self.write_indicators()
-        return self.summary
-
-    def write_plan(self) -> None:
-        self.gov = {
-            g["code"]: self.upsert(
-                Government,
-                {"code": g["code"]},
-                {
-                    **languages("name", g["name"]),
-                    **languages("short", g["short"]),
-                    "level": g["level"],
-                    "order": g["order"],
-                },
-            )
-            for g in self.ds.governments
-        }
-        self.actor = {
-            a["slug"]: self.upsert(
-                Actor,
-                {"slug": a["slug"]},
-                {
-                    **languages("name", a["name"]),
-                    **languages("short", a["short"]),
-                    "kind": a["kind"],
-                    "government_id": self.gov[a["government"]].pk if a["government"] else None,
-                },
-            )
-            for a in self.ds.actors
-        }
-        p = self.ds.plan
-        self.plan = self.upsert(
-            Plan,
-            {"slug": p["slug"]},
-            {
-                **languages("title", p["title"]),
-                **languages("description", p["description"]),
-                "start": p["start"],
-                "end": p["end"],
-                "adopted": p["adopted"],
-                "declared_measures": p["declared_measures"],
-                "statuses": p["statuses"],
-                "coordinator_id": self.actor[p["coordinator"]].pk if p["coordinator"] else None,
-            },
-        )
-        self.section: dict[str, Section] = {}
-        self.section_rows = {s["code"]: s for s in self.ds.sections}
-        for s in self.ds.sections:
-            self.write_section(s["code"])
-        self.tag = {
-            t["slug"]: self.upsert(
-                Tag, {"slug": t["slug"]}, {"kind": t["kind"], **languages("name", t["name"])}
-            )
-            for t in self.ds.tags
-        }
-        self.provision: dict[tuple[str, str], Provision] = {}
-        for f in self.ds.frameworks:
-            framework = self.upsert(
-                Framework, {"slug": f["slug"]}, {**languages("name", f["name"]), "note": f["note"]}
-            )
-            for pr in f["provisions"]:
-                self.provision[f["slug"], pr["code"]] = self.upsert(
-                    Provision,
-                    {"framework": framework, "code": pr["code"]},
-                    {
-                        **languages("title", pr["title"]),
-                        **languages("chapter", pr["chapter"]),
-                        "order": pr["order"],
-                    },
-                )
-
-    def write_section(self, code: str) -> Section:
-        """In the file's order, but a parent before its children (it may come later)."""
-        if code in self.section:
-            return self.section[code]
-        s = self.section_rows[code]
-        parent = self.write_section(s["parent"]) if s["parent"] else None
-        self.section[code] = self.upsert(
-            Section,
-            {"plan": self.plan, "code": code},
-            {
-                **languages("title", s["title"]),
-                "pillar": s["pillar"],
-                "order": s["order"],
-                "parent_id": parent.pk if parent else None,
-            },
-        )
-        return self.section[code]
-
-    def write_measures(self) -> None:
-        self.measure: dict[int, Measure] = {}
-        for m in self.ds.measures:
-            self.measure[m["number"]] = self.upsert(
-                Measure,
-                {"plan": self.plan, "number": m["number"]},
-                {
-                    **languages("title", m["title"]),
-                    **languages("description", m["description"]),
-                    "section_id": self.section[m["section"]].pk,
-                    "note": m["note"],
-                },
-            )
-        related: dict[int, set[int]] = {m["number"]: set() for m in self.ds.measures}
-        for m in self.ds.measures:  # "related" is symmetrical: a link written on either side counts
-            for other in m["related"]:
-                related[m["number"]].add(other)
-                related[other].add(m["number"])
-        for m in self.ds.measures:
-            obj = self.measure[m["number"]]
-            wanted = [
-                (self.actor[slug].pk, role, order) for order, (slug, role) in enumerate(m["actors"])
-            ]
-            current = list(
-                obj.measure_actors.order_by("order").values_list("actor_id", "role", "order")
-            )
-            if current != wanted:
-                for row in obj.measure_actors.all():
-                    row._change_reason = CHANGE_REASON
-                    row.delete()
-                for actor_id, role, order in wanted:
-                    self._save(MeasureActor(measure=obj, actor_id=actor_id, role=role, order=order))
-                self.summary.updated["responsible actors"] += 1
-            self.set_m2m(obj.tags, [self.tag[s] for s in m["tags"]], "measure tags")
-            self.set_m2m(
-                obj.related, [self.measure[n] for n in related[m["number"]]], "related measures"
-            )
-        for f in self.ds.frameworks:
-            for pr in f["provisions"]:
-                if pr["measures"]:
-                    self.set_m2m(
-                        self.provision[f["slug"], pr["code"]].measures,
-                        [self.measure[n] for n in pr["measures"]],
-                        "provision links",
-                    )
-        for m in self.ds.measures:
-            articles = [self.provision[ISTANBUL, code] for code in m["articles"]]
-            current_other = self.measure[m["number"]].provisions.exclude(framework__slug=ISTANBUL)
-            self.set_m2m(
-                self.measure[m["number"]].provisions,
-                articles + list(current_other),
-                "measure articles",
-            )
-
-    def write_rounds(self) -> None:
-        self.rounds: dict[str, Round] = {}
-        for r in self.ds.rounds:
-            head = r["headline"]
-            self.rounds[r["slug"]] = obj = self.upsert(
-                Round,
-                {"plan": self.plan, "slug": r["slug"]},
-                {
-                    **languages("name", r["name"]),
-                    "start": r["start"],
-                    "end": r["end"],
-                    "deadline": r["deadline"],
-                    "state": r["state"],
-                    "published_on": r["published_on"],
-                    "headline_measures": head["measures"],
-                    "headline_source": head["source"],
-                    "note": r["note"],
-                },
-            )
-            self.replace_children(
-                HeadlineFigure,
-                obj.headline_figures.all(),
-                head["figures"],
-                ["status", "percent", "qualifier", "order"],
-                {"round": obj},
-            )
-        for m in self.ds.measures:
-            for st in m["statuses"]:
-                self.upsert(
-                    MeasureStatus,
-                    {"round": self.rounds[st["round"]], "measure": self.measure[m["number"]]},
-                    {
-                        "status": st["status"],
-                        **languages("narrative", st["narrative"]),
-                        "source": st["source"],
-                        "note": st["note"],
-                    },
-                )
-
-    def write_budgets(self) -> None:
-        plain = ["year", "to_year", "amount", "qualifier", "nature", "stage", "in_totals"]
-        plain += ["excluded_reason", "source", "note"]
-        budget_fields = [
-            "government_id",
-            "actor_id",
-            "measure_id",
-            *plain,
-            *languages("label", {}).keys(),
-        ]
-        self.replace_children(
-            BudgetLine,
-            self.plan.budget_lines.all(),
-            [
-                {
-                    "government_id": self.gov[b["government"]].pk,
-                    "actor_id": self.actor[b["actor"]].pk if b["actor"] else None,
-                    "measure_id": self.measure[b["measure"]].pk if b["measure"] else None,
-                    **{k: b[k] for k in plain},
-                    **languages("label", b["label"]),
-                }
-                for b in self.ds.budget_lines
-            ],
-            budget_fields,
-            {"plan": self.plan},
-        )
-
-        self.replace_children(
-            PublishedBudgetTotal,
-            self.plan.published_totals.all(),
-            [
-                {**{k: v for k, v in t.items() if k != "label"}, **languages("label", t["label"])}
-                for t in self.ds.published_totals
-            ],
-            [
-                "level",
-                "year",
-                "to_year",
-                "nature",
-                "amount",
-                "qualifier",
-                "source",
-                "note",
-                "order",
-                *languages("label", {}).keys(),
-            ],
-            {"plan": self.plan},
-        )
-
-    def write_indicators(self) -> None:
-        for i in self.ds.indicators:
-            obj = self.upsert(
-                Indicator,
-                {"plan": self.plan, "code": i["code"]},
-                {
-                    **languages("name", i["name"]),
-                    **languages("description", i["description"]),
-                    **languages("source", i["source"]),
-                    "unit": i["unit"],
-                    "kind": i["kind"],
-                    "dimensions": i["dimensions"],
-                    "suppress_below": i["suppress_below"],
-                    "order": i["order"],
-                    "note": i["note"],
-                    "labels": i["labels"],
-                },
-            )
-            self.set_m2m(
-                obj.measures, [self.measure[n] for n in i["measures"]], "indicator measures"
-            )
-            self.replace_children(
-                Observation,
-                obj.observations.all(),
-                i["observations"],
-                ["period", "start", "end", "value", "qualifier", "dims", "source", "note"],
-                {"indicator": obj},
-            )
-            self.replace_children(
-                Target,
-                obj.targets.all(),
-                i["targets"],
-                ["period", "start", "end", "value", "qualifier", "dims", "note", "direction"],
-                {"indicator": obj},
-            )
-
-
-def write_dataset(ds: Dataset) -> Summary:
-    return DatasetWriter(ds).write()

@@ -1,4 +1,5 @@
-"""Set-based writes for imports of thousands of rows, with their history.
+"""Set-based writes for plans of thousands of rows, with their history: the statements under
+the one writer of a plan (``writer.py``).
 
 Django's ``bulk_create`` and django-simple-history's bulk tools write one statement per batch,
 but spend most of their time preparing each value through the field's full save path: for the
